@@ -1,0 +1,127 @@
+/**
+ * The executable form of docs/pack-contract.md (format version 1): the zod schema of
+ * `pack.json`. Every object is strict, so a misspelt field is refused instead of silently
+ * ignored. Cross-field checks (shapes against the tokenizer, latent and layers) live in
+ * `manifest-checks.ts`; `parseManifest` in `parse.ts` runs both.
+ *
+ * Pure TypeScript: the Node CLI in tools/ imports it too.
+ */
+import { z } from 'zod';
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const unit = z.number().gt(0).lte(1);
+
+/** A path inside the pack: relative, no `..`, no scheme, no query (packs from URLs are untrusted). */
+export const packPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'a relative path inside the pack')
+  .refine((p) => !p.split('/').includes('..'), 'must not leave the pack folder');
+
+export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
+
+/** A file of the pack with its integrity data. */
+export const fileRef = z.strictObject({ file: packPath, bytes: posInt, sha256: sha256Hex });
+export type FileRef = z.infer<typeof fileRef>;
+
+export const dim = z.union([posInt, z.string().min(1)]);
+export type Dim = z.infer<typeof dim>;
+
+export const tensorSpec = z.strictObject({
+  name: z.string().min(1),
+  dtype: z.enum(['float32', 'float16', 'int64']),
+  shape: z.array(dim),
+});
+export type TensorSpec = z.infer<typeof tensorSpec>;
+
+export const graphSpec = fileRef.extend({
+  inputs: z.array(tensorSpec).min(1),
+  outputs: z.array(tensorSpec).min(1),
+});
+export type GraphSpec = z.infer<typeof graphSpec>;
+
+const resolution = z.tuple([posInt, posInt]);
+
+export const GRAPH_NAMES = ['textEncoder', 'imageEncoder', 'unet', 'unetGlobal', 'decoder', 'judge'] as const;
+export type GraphName = (typeof GRAPH_NAMES)[number];
+
+export const manifestSchema = z.strictObject({
+  format: z.literal('realcustom-pack'),
+  formatVersion: z.literal(1),
+  name: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
+  version: z.string().min(1),
+  license: z.string().min(1),
+  description: z.string(),
+  dtype: z.enum(['float32', 'float16']),
+
+  image: z.strictObject({ size: posInt }),
+  reference: z.strictObject({ size: posInt }),
+  latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().positive() }),
+
+  scheduler: z.strictObject({
+    type: z.literal('ddim'),
+    trainTimesteps: posInt,
+    betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
+    betaStart: z.number().positive(),
+    betaEnd: z.number().positive().lt(1),
+    prediction: z.enum(['epsilon', 'v_prediction']),
+    timestepSpacing: z.enum(['leading', 'trailing']),
+    stepsOffset: nonNegInt,
+    setAlphaToOne: z.boolean(),
+  }),
+
+  tokenizer: z.strictObject({
+    type: z.literal('word'),
+    vocab: z.array(z.string().min(1)).min(4),
+    maxLength: z.number().int().min(3),
+    pad: nonNegInt,
+    bos: nonNegInt,
+    eos: nonNegInt,
+    unk: nonNegInt,
+  }),
+
+  adapter: z.strictObject({
+    kind: z.enum(['realcustom', 'ip-adapter']),
+    imageTokens: posInt,
+    imageTokenDim: posInt,
+  }),
+
+  layers: z.array(z.strictObject({ name: z.string().min(1), resolution })).min(1),
+  maskResolution: resolution,
+
+  graphs: z.strictObject({
+    textEncoder: graphSpec,
+    imageEncoder: graphSpec,
+    unet: graphSpec,
+    unetGlobal: graphSpec.optional(),
+    decoder: graphSpec,
+    judge: graphSpec.optional(),
+  }),
+
+  defaults: z.strictObject({
+    steps: z.number().int().min(1).max(1000),
+    guidanceText: z.number().min(0).max(100),
+    guidanceImage: z.number().min(0).max(100),
+    gammaScope: unit,
+    gammaNum: unit,
+    maskReuseStep: nonNegInt,
+    globalScale: z.number().min(0).max(10),
+    seed: z.number().int().min(0).max(0xffffffff),
+    previewEvery: posInt,
+    mode: z.enum(['realcustom', 'global', 'masked-global', 'text']),
+    // Not in the contract's example; Params has them, so a pack may set them (ablations).
+    binaryMask: z.boolean().optional(),
+    scoring: z.boolean().optional(),
+  }),
+
+  examples: z
+    .strictObject({
+      references: z.array(
+        fileRef.extend({ label: z.string(), word: z.string().min(1), prompt: z.string().min(1) }),
+      ),
+      prompts: z.array(z.string().min(1)),
+    })
+    .optional(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
