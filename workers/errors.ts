@@ -75,7 +75,12 @@ const OOM_PATTERNS = [
   /exceeds the max buffer size|maxBufferSize|maxStorageBufferBindingSize/i,
   /GPUOutOfMemoryError/,
 ];
-const DEVICE_LOST_PATTERNS = [/device (was |is |has been )?lost/i, /GPUDeviceLostInfo/, /instance dropped/i, /device.*destroyed/i];
+const DEVICE_LOST_PATTERNS = [
+  /device (was |is |has been )?lost/i,
+  /GPUDeviceLostInfo/,
+  /instance dropped/i,
+  /device.*destroyed/i,
+];
 const NO_WEBGPU_PATTERNS = [
   /webgpu is not (supported|available)/i,
   /no available backend/i,

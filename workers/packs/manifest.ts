@@ -116,9 +116,7 @@ export const manifestSchema = z.strictObject({
 
   examples: z
     .strictObject({
-      references: z.array(
-        fileRef.extend({ label: z.string(), word: z.string().min(1), prompt: z.string().min(1) }),
-      ),
+      references: z.array(fileRef.extend({ label: z.string(), word: z.string().min(1), prompt: z.string().min(1) })),
       prompts: z.array(z.string().min(1)),
     })
     .optional(),

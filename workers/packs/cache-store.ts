@@ -1,0 +1,48 @@
+/**
+ * BlobStore on the Cache API (available in workers; survives reloads; cleared with the
+ * site's data). Keys are synthetic same-origin URLs: the Cache API only accepts http(s)
+ * requests, and the path says what the entry is when someone inspects DevTools.
+ */
+import type { BlobStore } from './blob-store';
+
+/** Exported for the e2e tests, which inspect and corrupt entries. */
+export const PACK_CACHE_NAME = 'realcustom-packs-v1';
+export const packCacheKey = (sha256: string, origin: string): string => `${origin}/__pack-cache__/sha256/${sha256}`;
+
+export class CacheApiStore implements BlobStore {
+  readonly #origin: string;
+  #cache: Promise<Cache> | null = null;
+
+  constructor(origin: string = self.location.origin) {
+    this.#origin = origin;
+  }
+
+  static available(): boolean {
+    return typeof caches !== 'undefined';
+  }
+
+  #open(): Promise<Cache> {
+    this.#cache ??= caches.open(PACK_CACHE_NAME);
+    return this.#cache;
+  }
+
+  async get(sha256: string): Promise<Uint8Array | null> {
+    const res = await (await this.#open()).match(packCacheKey(sha256, this.#origin));
+    return res ? new Uint8Array(await res.arrayBuffer()) : null;
+  }
+
+  async put(sha256: string, bytes: Uint8Array): Promise<void> {
+    try {
+      const body = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
+      await (await this.#open()).put(packCacheKey(sha256, this.#origin), new Response(body, { headers }));
+    } catch (e) {
+      // QuotaExceededError and friends: the pack still works, only the next visit refetches.
+      console.warn(`pack cache: could not store ${sha256}:`, e);
+    }
+  }
+
+  async delete(sha256: string): Promise<void> {
+    await (await this.#open()).delete(packCacheKey(sha256, this.#origin));
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Loads a pack from a base URL: manifest → schema and consistency checks → size budget
+ * (before any download) → each graph from the store or the network, verified by size and
+ * SHA-256, stored by hash. A stored entry whose bytes no longer match its hash is dropped
+ * and refetched. Runtime-agnostic: the worker passes the Cache API store, Node may pass none.
+ */
+import { EngineError, packInvalid } from '../errors';
+import type { PackProgress } from '../protocol';
+import type { BlobStore } from './blob-store';
+import { fetchFile, type FetchFn } from './fetch-file';
+import { verifyFile } from './integrity';
+import { checkPackSize, filesToLoad, type DeviceBudget } from './limits';
+import type { GraphName, Manifest } from './manifest';
+import { parseManifest } from './parse';
+
+export interface LoadedPack {
+  manifest: Manifest;
+  /** Absolute URL of the pack folder, ending in `/`. */
+  baseUrl: string;
+  /** Model bytes of every graph the page uses (all but `judge`). */
+  graphs: Partial<Record<GraphName, Uint8Array>>;
+  totalBytes: number;
+  /** Bytes that came over the network (0 on a fully cached visit). */
+  downloadedBytes: number;
+}
+
+export interface LoadOptions {
+  budget: DeviceBudget;
+  store?: BlobStore | undefined;
+  /** `loadedBytes`/`totalBytes` count the whole pack; `file` is the one in flight. */
+  onProgress?: ((p: PackProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  fetchFn?: FetchFn;
+}
+
+export async function fetchManifest(
+  baseUrl: string,
+  opts: Pick<LoadOptions, 'signal' | 'fetchFn'> = {},
+): Promise<Manifest> {
+  const url = new URL('pack.json', baseUrl).href;
+  const fetchFn = opts.fetchFn ?? ((u, i) => fetch(u, i));
+  let res: Response;
+  try {
+    // Revalidate: the manifest is what tells us a pack changed.
+    res = await fetchFn(url, { cache: 'no-cache', ...(opts.signal && { signal: opts.signal }) });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError')
+      throw new EngineError('Cancelled', 'Pack loading was cancelled.');
+    throw packInvalid(
+      'pack.json',
+      `could not be downloaded from ${url} (offline, wrong URL or blocked by CORS)`,
+      String(e),
+    );
+  }
+  if (!res.ok)
+    throw packInvalid('pack.json', `HTTP ${res.status} ${res.statusText} from ${url} — no pack at this address`);
+  return parseManifest(await res.text());
+}
+
+export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<LoadedPack> {
+  const manifest = await fetchManifest(baseUrl, opts);
+  const totalBytes = checkPackSize(manifest, opts.budget);
+  const graphs: Partial<Record<GraphName, Uint8Array>> = {};
+  let done = 0;
+  let downloadedBytes = 0;
+  const progress = (file: string, loadedBytes: number, fromCache: boolean) =>
+    opts.onProgress?.({ file, loadedBytes, totalBytes, fromCache });
+
+  for (const ref of filesToLoad(manifest)) {
+    if (opts.signal?.aborted) throw new EngineError('Cancelled', 'Pack loading was cancelled.');
+    let bytes = await opts.store?.get(ref.sha256);
+    if (bytes) {
+      try {
+        await verifyFile(ref, bytes);
+        progress(ref.file, done + ref.bytes, true);
+      } catch {
+        // Stale or damaged entry (e.g. a write cut short): drop it and fetch a fresh copy.
+        await opts.store?.delete(ref.sha256);
+        bytes = null;
+      }
+    }
+    if (!bytes) {
+      const url = new URL(ref.file, baseUrl).href;
+      bytes = await fetchFile(url, ref.file, ref.bytes, {
+        onBytes: (n) => progress(ref.file, done + n, false),
+        signal: opts.signal,
+        ...(opts.fetchFn && { fetchFn: opts.fetchFn }),
+      });
+      await verifyFile(ref, bytes);
+      downloadedBytes += bytes.length;
+      await opts.store?.put(ref.sha256, bytes);
+    }
+    done += ref.bytes;
+    graphs[ref.graph as GraphName] = bytes;
+  }
+  return { manifest, baseUrl, graphs, totalBytes, downloadedBytes };
+}

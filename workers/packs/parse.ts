@@ -1,0 +1,54 @@
+/**
+ * `pack.json` text → a validated `Manifest`, or a PackInvalid error that says what is wrong
+ * and where (`pack.json: graphs.unet.sha256: 64 lowercase hex digits`). Pure TypeScript,
+ * shared by the worker and the Node CLI.
+ */
+import type { z } from 'zod';
+import { packInvalid } from '../errors';
+import { checkManifest } from './manifest-checks';
+import { manifestSchema, type Manifest } from './manifest';
+import { looksLikeHtml } from './sniff';
+
+const MANIFEST_FILE = 'pack.json';
+const MAX_LISTED = 8;
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.slice(0, MAX_LISTED).map((i) => {
+    const where = i.path.length > 0 ? i.path.map(String).join('.') : '(top level)';
+    return `${where}: ${i.message}`;
+  });
+  if (issues.length > MAX_LISTED) lines.push(`… and ${issues.length - MAX_LISTED} more`);
+  return lines.join('; ');
+}
+
+/** Validates already-parsed JSON. */
+export function validateManifest(json: unknown): Manifest {
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) {
+    throw packInvalid(MANIFEST_FILE, `does not follow the pack contract: ${formatIssues(result.error.issues)}`);
+  }
+  const problems = checkManifest(result.data);
+  if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_LISTED).join('; ');
+    const more = problems.length > MAX_LISTED ? `; … and ${problems.length - MAX_LISTED} more` : '';
+    throw packInvalid(MANIFEST_FILE, `inconsistent pack: ${listed}${more}`);
+  }
+  return result.data;
+}
+
+/** Parses and validates the text of `pack.json`. */
+export function parseManifest(text: string): Manifest {
+  if (looksLikeHtml(text)) {
+    throw packInvalid(
+      MANIFEST_FILE,
+      'the server returned an HTML page instead of the manifest — is the pack folder or URL right?',
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw packInvalid(MANIFEST_FILE, 'is not valid JSON', e instanceof Error ? e.message : String(e));
+  }
+  return validateManifest(json);
+}

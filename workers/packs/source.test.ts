@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../errors';
+import { resolvePackSource } from './source';
+
+const APP = 'http://localhost:4173/';
+
+describe('resolvePackSource', () => {
+  it('maps a shipped pack name to the app folder', () => {
+    expect(resolvePackSource('test-tiny', APP)).toBe('http://localhost:4173/models/test-tiny/');
+  });
+  it('accepts folder and pack.json URLs', () => {
+    expect(resolvePackSource('https://x.org/p/toy', APP)).toBe('https://x.org/p/toy/');
+    expect(resolvePackSource('https://x.org/p/toy/pack.json?v=2', APP)).toBe('https://x.org/p/toy/');
+    expect(resolvePackSource('/models/toyworld/', APP)).toBe('http://localhost:4173/models/toyworld/');
+  });
+  it('refuses other schemes and empty input', () => {
+    for (const s of ['javascript:alert(1)', 'data:application/json,{}', 'file:///etc/', '  ']) {
+      expect(() => resolvePackSource(s, APP)).toThrow(EngineError);
+    }
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Where a pack comes from: a pack shipped with the app (`toyworld` → `<app>/models/toyworld/`)
+ * or a URL the user typed. User URLs are untrusted input: only http(s), and everything they
+ * serve goes through the same schema, hash and size checks as shipped packs.
+ */
+import { EngineError } from '../errors';
+
+const PACK_NAME = /^[a-z0-9-]+$/;
+
+/**
+ * @param source a shipped pack's name, an app-relative path, or an http(s) URL (folder or pack.json)
+ * @param appBase absolute URL of the app root, ending in `/`
+ * @returns absolute URL of the pack folder, ending in `/`
+ */
+export function resolvePackSource(source: string, appBase: string): string {
+  const s = source.trim();
+  if (s === '') throw new EngineError('BadInput', 'No pack given: name a shipped pack or paste a pack URL.');
+  let url: URL;
+  try {
+    url = PACK_NAME.test(s) ? new URL(`models/${s}/`, appBase) : new URL(s, appBase);
+  } catch {
+    throw new EngineError('BadInput', `"${s}" is neither a pack name nor a URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new EngineError('BadInput', `Packs load over http(s) only, not ${url.protocol} ("${s}").`);
+  }
+  url.search = '';
+  url.hash = '';
+  if (url.pathname.endsWith('/pack.json')) url.pathname = url.pathname.slice(0, -'pack.json'.length);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
