@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { GalleryPanel } from '../features/gallery/GalleryPanel';
+import { LiveView } from '../features/live-view/LiveView';
+import { ParamsPanel } from '../features/params/ParamsPanel';
+import { PromptPanel } from '../features/prompt/PromptPanel';
+import { ReferencePanel } from '../features/reference/ReferencePanel';
+import { readPackSource } from '../lib/url-options';
+import { ensureEngineStarted } from './engine-session';
+import { Header } from './Header';
+import './App.css';
+
+export function App() {
+  useEffect(() => {
+    void ensureEngineStarted(readPackSource(window.location.search));
+  }, []);
+
+  return (
+    <div className="app">
+      <Header />
+      <main className="workspace">
+        <div className="workspace__inputs">
+          <ReferencePanel />
+          <PromptPanel />
+          <ParamsPanel />
+        </div>
+        <div className="workspace__stage">
+          <LiveView />
+        </div>
+        <div className="workspace__gallery">
+          <GalleryPanel />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { packFraction } from '../store/pack-slice';
+import { useStore } from '../store';
+import { formatBytes } from '../lib/format';
+import './PackStatus.css';
+
+/** The model pack: name once loaded, a progress bar while loading, the reason if refused. */
+export function PackStatus() {
+  const pack = useStore((s) => s.pack);
+  const engineBusy = useStore((s) => s.engine.status === 'loading');
+
+  if (pack.status === 'done') {
+    const { name, version, totalBytes } = pack.summary;
+    return (
+      <div className="pack-status pack-status--done" data-testid="pack-status" data-status="done">
+        <span className="pack-status__name">{name}</span>
+        <span className="pack-status__meta">
+          v{version} · {formatBytes(totalBytes)}
+        </span>
+      </div>
+    );
+  }
+  if (pack.status === 'error') {
+    return (
+      <div className="pack-status pack-status--error" data-testid="pack-status" data-status="error" role="alert">
+        <span className="pack-status__name">Pack refused</span>
+        <span className="pack-status__meta" title={pack.error.detail}>
+          {pack.error.message}
+        </span>
+      </div>
+    );
+  }
+  const progress = pack.status === 'loading' ? pack.progress : null;
+  const fraction = packFraction(progress);
+  const label = progress
+    ? `${progress.fromCache ? 'From cache' : 'Downloading'} ${progress.file} · ${formatBytes(progress.loadedBytes)} of ${formatBytes(progress.totalBytes)}`
+    : engineBusy
+      ? 'Starting engine…'
+      : 'Loading model pack…';
+  return (
+    <div className="pack-status" data-testid="pack-status" data-status={pack.status}>
+      <span className="pack-status__meta">{label}</span>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Model pack download"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
+      >
+        <div
+          className={`progress__bar${fraction === null ? ' progress__bar--indeterminate' : ''}`}
+          style={{ width: fraction === null ? undefined : `${fraction * 100}%` }}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * Glue between the worker bridge and the store: starts the worker with the chosen execution
+ * provider, loads the pack, runs jobs and routes their events (counters to the store, pixels
+ * to the live-view frames). The only module that holds the bridge.
+ */
+import { EngineError, serializeError } from '../../workers/errors';
+import type { EngineEvent, EpPreference, Job } from '../../workers/protocol';
+import { clearLiveFrames, liveFrames } from '../features/live-view/live-frames';
+import { createEngineBridge, type EngineBridge } from '../lib/worker-bridge';
+import { useStore } from '../store';
+
+let bridge: EngineBridge | null = null;
+let starting: Promise<void> | null = null;
+
+/** Starts the worker once per page (idempotent, so React's double effects are harmless). */
+export function ensureEngineStarted(packSource: string): Promise<void> {
+  starting ??= start(useStore.getState().epPreference, packSource);
+  return starting;
+}
+
+/** Rebuilds the worker, e.g. after the EP toggle or a lost device. */
+export async function restartEngine(ep: EpPreference, packSource: string): Promise<void> {
+  const old = bridge;
+  bridge = null;
+  useStore.getState().setEpPreference(ep);
+  await old?.dispose().catch(() => undefined);
+  starting = start(ep, packSource);
+  return starting;
+}
+
+async function start(ep: EpPreference, packSource: string): Promise<void> {
+  const { setEngine, setPack, setPackProgress } = useStore.getState();
+  const own = createEngineBridge(ep);
+  bridge = own;
+  setEngine({ status: 'loading' });
+  setPack({ status: 'idle' });
+  try {
+    setEngine({ status: 'done', capabilities: await own.capabilities() });
+  } catch (err) {
+    setEngine({ status: 'error', error: serializeError(err) });
+    return;
+  }
+  setPack({ status: 'loading', source: packSource, progress: null });
+  try {
+    const summary = await own.loadPack(packSource, setPackProgress);
+    if (bridge === own) setPack({ status: 'done', source: packSource, summary });
+  } catch (err) {
+    if (bridge === own) setPack({ status: 'error', source: packSource, error: serializeError(err) });
+  }
+}
+
+/** Runs a job; a running job is replaced (the worker cancels it). Resolves when it ends. */
+export async function runJob(job: Job): Promise<void> {
+  if (!bridge) throw new EngineError('Internal', 'The engine is not started.');
+  const { job: current, startJob, applyEvent } = useStore.getState();
+  if (current.status === 'loading' || current.status === 'running') await bridge.cancel(current.jobId);
+  clearLiveFrames();
+  startJob(job.id, performance.now());
+  try {
+    await bridge.generate(job, onEvent);
+  } catch (err) {
+    applyEvent({ type: 'error', jobId: job.id, error: serializeError(err) }, performance.now());
+  }
+}
+
+export async function cancelJob(): Promise<void> {
+  const { job } = useStore.getState();
+  if (bridge && (job.status === 'loading' || job.status === 'running')) await bridge.cancel(job.jobId);
+}
+
+function onEvent(event: EngineEvent): void {
+  useStore.getState().applyEvent(event, performance.now());
+  const { job } = useStore.getState();
+  if (job.status === 'idle' || job.jobId !== event.jobId) return; // a replaced job's late event
+  if (event.type === 'step') {
+    if (event.preview) liveFrames.preview.publish(event.preview);
+    liveFrames.mask.publish(event.mask);
+    liveFrames.layerMasks.publish(event.layerMasks);
+  } else if (event.type === 'done') {
+    liveFrames.preview.publish(event.image);
+  }
+}

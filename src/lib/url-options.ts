@@ -1,0 +1,28 @@
+/**
+ * Options the page reads from its own URL: `?ep=webgpu|wasm|auto` forces the execution
+ * provider (tests force webgpu), `?pack=<url>` loads another pack than the embedded default.
+ */
+import type { EpPreference } from '../../workers/protocol';
+
+/** The embedded default pack, served from public/models/. */
+export const DEFAULT_PACK = '/models/test-tiny/';
+
+const EP_PREFERENCES: readonly EpPreference[] = ['auto', 'webgpu', 'wasm'];
+
+export function readEpPreference(search: string): EpPreference {
+  const value = new URLSearchParams(search).get('ep');
+  return EP_PREFERENCES.find((ep) => ep === value) ?? 'auto';
+}
+
+export function readPackSource(search: string): string {
+  const value = new URLSearchParams(search).get('pack')?.trim();
+  return value ? value : DEFAULT_PACK;
+}
+
+/** The same URL with `ep` set (`auto` removes it), keeping every other parameter. */
+export function withEpPreference(href: string, ep: EpPreference): string {
+  const url = new URL(href);
+  if (ep === 'auto') url.searchParams.delete('ep');
+  else url.searchParams.set('ep', ep);
+  return url.toString();
+}

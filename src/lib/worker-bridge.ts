@@ -1,0 +1,63 @@
+/**
+ * The page's only door to the inference worker (and the page's only Comlink import).
+ *
+ * One bridge = one worker. Callbacks cross as Comlink proxies; the worker transfers big
+ * payloads (pixels, masks) so they arrive here without a copy. Rejections arrive as
+ * `EngineError` with their `kind` intact: both sides register the same `throw` handler,
+ * built on workers/errors.ts.
+ */
+import * as Comlink from 'comlink';
+import { deserializeError, serializeError } from '../../workers/errors';
+import type { EngineApi, EngineEvent, EpPreference, Job, PackProgress } from '../../workers/protocol';
+
+const comlinkThrow = Comlink.transferHandlers.get('throw');
+if (comlinkThrow) {
+  Comlink.transferHandlers.set('throw', {
+    canHandle: comlinkThrow.canHandle,
+    serialize: (thrown: unknown) => [serializeError((thrown as { value: unknown }).value), []],
+    deserialize: (info: unknown) => {
+      throw deserializeError(info);
+    },
+  });
+}
+
+export type EngineRemote = Comlink.Remote<EngineApi>;
+
+export interface EngineBridge {
+  capabilities(): ReturnType<EngineRemote['capabilities']>;
+  loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineRemote['loadPack']>;
+  generate(job: Job, onEvent: (e: EngineEvent) => void): ReturnType<EngineRemote['generate']>;
+  cancel(jobId: string): ReturnType<EngineRemote['cancel']>;
+  /** Releases the GPU in the worker, then ends the worker. The bridge is unusable after. */
+  dispose(): Promise<void>;
+}
+
+/** Starts a worker; `ep` is the execution provider the user asked for (`?ep=` or the toggle). */
+export function createEngineBridge(ep: EpPreference): EngineBridge {
+  // Vite bundles the worker only when it sees this exact `new Worker(new URL(...))` shape.
+  const worker = new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'inference',
+  });
+  const remote = Comlink.wrap<EngineApi>(worker);
+  let disposed = false;
+
+  return {
+    capabilities: () => remote.capabilities(),
+    loadPack: (source, onProgress) => remote.loadPack(source, Comlink.proxy(onProgress), ep),
+    // The job is cloned, not transferred: the page keeps its reference pixels for the next run.
+    generate: (job, onEvent) => remote.generate(job, Comlink.proxy(onEvent)),
+    cancel: (jobId) => remote.cancel(jobId),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      try {
+        await remote.dispose();
+      } finally {
+        remote[Comlink.releaseProxy]();
+        worker.terminate();
+      }
+    },
+  };
+}
+
