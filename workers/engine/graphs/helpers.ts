@@ -1,0 +1,119 @@
+/**
+ * The engine-owned helper graphs for one pack, as typed calls. Each call feeds its small
+ * CPU-side scalars, runs, frees those scalars, and hands back device tensors the caller
+ * owns (and must dispose).
+ */
+import type { GraphSession, TensorHandle } from '../backend';
+import type { TrackedBackend } from '../tracked-backend';
+import { buildMaskGraph } from './mask-graph';
+import { buildStepGraph } from './step-graph';
+import { buildExpandGraph, buildRowsGraph, buildScaleGraph } from './tensor-graphs';
+
+export interface MaskShape {
+  layers: number;
+  height: number;
+  width: number;
+}
+
+type HelperName = 'expand' | 'rows' | 'scale' | 'stepOne' | 'stepTwo' | 'mask';
+
+export class HelperGraphs {
+  private constructor(
+    private readonly backend: TrackedBackend,
+    private readonly sessions: Record<HelperName, GraphSession>,
+  ) {}
+
+  static async create(backend: TrackedBackend, mask: MaskShape): Promise<HelperGraphs> {
+    const [expand, rows, scale, stepOne, stepTwo, maskSession] = await Promise.all([
+      backend.createSession('engine-expand', buildExpandGraph()),
+      backend.createSession('engine-rows', buildRowsGraph()),
+      backend.createSession('engine-scale', buildScaleGraph()),
+      backend.createSession('engine-step-one', buildStepGraph('one')),
+      backend.createSession('engine-step-two', buildStepGraph('two')),
+      backend.createSession('engine-mask', buildMaskGraph(mask.layers, mask.height, mask.width)),
+    ]);
+    return new HelperGraphs(backend, { expand, rows, scale, stepOne, stepTwo, mask: maskSession });
+  }
+
+  /** Tiles a batch-1 tensor to `batch` rows. */
+  async expand(x: TensorHandle, batch: number): Promise<TensorHandle> {
+    const shape = [batch, ...x.dims.slice(1).map(() => 1)];
+    return this.single('expand', { x }, { shape: this.ints(shape) }, 'y');
+  }
+
+  /** Rows [start, end) of the batch axis. */
+  async rows(x: TensorHandle, start: number, end: number): Promise<TensorHandle> {
+    return this.single('rows', { x }, { start: this.ints([start]), end: this.ints([end]) }, 'y');
+  }
+
+  async scale(x: TensorHandle, s: number): Promise<TensorHandle> {
+    return this.single('scale', { x }, { s: this.floats([s]) }, 'y');
+  }
+
+  /** Guided DDIM update; `outputs` are one or two model_output tensors whose rows match `weights`. */
+  async step(
+    outputs: readonly [TensorHandle] | readonly [TensorHandle, TensorHandle],
+    weights: readonly number[],
+    latent: TensorHandle,
+    a: number,
+    b: number,
+  ): Promise<{ next: TensorHandle; nonfinite: TensorHandle }> {
+    const rows =
+      outputs.length === 1 ? { model_output: outputs[0] } : { output_a: outputs[0], output_b: outputs[1] };
+    const out = await this.run(outputs.length === 1 ? 'stepOne' : 'stepTwo', { ...rows, latent }, {
+      weights: this.floats(weights),
+      a: this.floats([a]),
+      b: this.floats([b]),
+    });
+    return { next: out.next_latent!, nonfinite: out.nonfinite! };
+  }
+
+  /** RealCustom mask from row `row` of word_attention; k positions kept. */
+  async mask(
+    wordAttention: TensorHandle,
+    row: number,
+    keep: number,
+    binary: boolean,
+  ): Promise<{ mask: TensorHandle; layerMaps: TensorHandle }> {
+    const out = await this.run('mask', { word_attention: wordAttention }, {
+      row: this.ints([row]),
+      keep: this.floats([keep]),
+      binary: this.floats([binary ? 1 : 0]),
+    });
+    return { mask: out.mask!, layerMaps: out.layer_maps! };
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(Object.values(this.sessions).map((s) => s.release()));
+  }
+
+  private ints(values: readonly number[]): TensorHandle {
+    return this.backend.int64(BigInt64Array.from(values, (v) => BigInt(v)), [values.length]);
+  }
+
+  private floats(values: readonly number[]): TensorHandle {
+    return this.backend.float32(Float32Array.from(values), [values.length]);
+  }
+
+  private async single(
+    name: HelperName,
+    device: Record<string, TensorHandle>,
+    scalars: Record<string, TensorHandle>,
+    output: string,
+  ): Promise<TensorHandle> {
+    return (await this.run(name, device, scalars))[output]!;
+  }
+
+  /** Runs with device inputs (kept) and freshly made scalar inputs (freed here). */
+  private async run(
+    name: HelperName,
+    device: Record<string, TensorHandle>,
+    scalars: Record<string, TensorHandle>,
+  ): Promise<Record<string, TensorHandle>> {
+    try {
+      return await this.sessions[name].run({ ...device, ...scalars });
+    } finally {
+      for (const t of Object.values(scalars)) this.backend.dispose(t);
+    }
+  }
+}

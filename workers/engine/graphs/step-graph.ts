@@ -1,0 +1,34 @@
+/**
+ * The per-step GPU graph: guidance combination + DDIM update, so the latent never leaves
+ * the device. ε = Σ_b weights[b]·model_output[b]; next = a·latent + b·ε (see scheduler.ts
+ * for why DDIM is two scalars). `nonfinite` is Σ(next·0): 0 when every value is finite,
+ * NaN otherwise; reading it costs 4 bytes, so the engine checks the latent cheaply.
+ *
+ * Two variants: one model_output tensor (batched passes), or two that are concatenated
+ * on the batch axis (the unbatched realcustom step: [∅, T] from the text pass, [TI] from
+ * the customized pass).
+ */
+import { GraphBuilder } from '../onnx/builder';
+
+export type StepVariant = 'one' | 'two';
+
+export function buildStepGraph(variant: StepVariant): Uint8Array {
+  const g = new GraphBuilder(`engine-step-${variant}`);
+  const rows =
+    variant === 'one'
+      ? g.input('model_output', 'float', ['batch', 'c', 'h', 'w'])
+      : g.op('Concat', [g.input('output_a', 'float', ['batch_a', 'c', 'h', 'w']), g.input('output_b', 'float', ['batch_b', 'c', 'h', 'w'])], { axis: 0 });
+  const weights = g.input('weights', 'float', ['batch']);
+  const latent = g.input('latent', 'float', [1, 'c', 'h', 'w']);
+  const a = g.input('a', 'float', [1]);
+  const b = g.input('b', 'float', [1]);
+
+  const w4 = g.op('Unsqueeze', [weights, g.ints([1, 2, 3])]);
+  const guided = g.op('ReduceSum', [g.op('Mul', [rows, w4]), g.ints([0])], { keepdims: 1 });
+  const next = g.op('Add', [g.op('Mul', [latent, a]), g.op('Mul', [guided, b])]);
+  const nonfinite = g.op('ReduceSum', [g.op('Mul', [next, g.scalar(0)])], { keepdims: 0 });
+
+  g.output('next_latent', next, 'float', [1, 'c', 'h', 'w']);
+  g.output('nonfinite', nonfinite, 'float', []);
+  return g.build();
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { WordTokenizer, splitWords } from './tokenizer';
+
+const vocab = ['<pad>', '<bos>', '<eos>', '<unk>', 'a', 'red', 'star', 'and', 'blue', 'ball', 'on', 'grass', 'toy'];
+const tok = new WordTokenizer({ vocab, maxLength: 8, pad: 0, bos: 1, eos: 2, unk: 3 });
+
+describe('word tokenizer', () => {
+  it('lowercases and splits on anything outside [a-z0-9]', () => {
+    expect(splitWords('  A Red-star, on GRASS!! 2x ')).toEqual(['a', 'red', 'star', 'on', 'grass', '2x']);
+    expect(splitWords('éclair')).toEqual(['clair']);
+  });
+
+  it('wraps in bos/eos, pads, and maps unknown words to unk', () => {
+    const e = tok.encode('A zebra on grass');
+    expect(e.ids).toEqual([1, 4, 3, 10, 11, 2, 0, 0]);
+    expect(e.tokens.map((t) => t.known)).toEqual([true, false, true, true]);
+    expect(e.truncatedWords).toEqual([]);
+    expect(tok.encode('').ids).toEqual([1, 2, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('truncates to maxLength − 2 words and reports the cut', () => {
+    const e = tok.encode('a red star and a blue ball on grass');
+    expect(e.ids).toEqual([1, 4, 5, 6, 7, 4, 8, 2]);
+    expect(e.truncatedWords).toEqual(['ball', 'on', 'grass']);
+  });
+
+  it('finds single and multi-token targets, every occurrence', () => {
+    expect(tok.analyze('a red star on grass', 'star').targetPositions).toEqual([3]);
+    expect(tok.analyze('a red star on grass', 'Red Star').targetPositions).toEqual([2, 3]);
+    expect(tok.analyze('a star and a star', 'star').targetPositions).toEqual([2, 5]);
+    // Words present but not contiguous are not the phrase.
+    expect(tok.analyze('a red ball and a star', 'red star').targetPositions).toEqual([]);
+  });
+
+  it('explains problems in words', () => {
+    expect(tok.analyze('a red star', 'star').problems).toEqual([]);
+    expect(tok.analyze('a red star', 'toy').problems).toEqual(['‘toy’ is not in the prompt.']);
+    expect(tok.analyze('a zebra', 'zebra').problems).toEqual(['‘zebra’ is unknown to this pack.']);
+    expect(tok.analyze('', 'star').problems).toContain('The prompt is empty.');
+    expect(tok.analyze('a red star', ' ').problems).toEqual(['Choose a word of the prompt to customize.']);
+    const long = tok.analyze('a red blue ball and a on star', 'star');
+    expect(long.targetPositions).toEqual([]);
+    expect(long.problems).toContain('‘star’ is past the 6-word limit; move it earlier in the prompt.');
+    expect(long.truncatedWords).toEqual(['on', 'star']);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The pack's word tokenizer (pack contract: lowercase, split on anything that is not
+ * [a-z0-9], bos … eos, padded to maxLength, unknown words → unk) and the prompt analysis
+ * the page shows while the user types: which words the pack knows, where the target
+ * phrase sits, what was cut.
+ */
+import type { PromptAnalysis, TokenInfo } from '../protocol';
+
+export interface WordTokenizerSpec {
+  vocab: readonly string[];
+  maxLength: number;
+  pad: number;
+  bos: number;
+  eos: number;
+  unk: number;
+}
+
+export function splitWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+export interface Encoded {
+  /** maxLength ids: bos, kept words, eos, pad… */
+  ids: number[];
+  /** One entry per kept word; token position = index + 1 (after bos). */
+  tokens: TokenInfo[];
+  truncatedWords: string[];
+}
+
+export class WordTokenizer {
+  private readonly index = new Map<string, number>();
+
+  constructor(private readonly spec: WordTokenizerSpec) {
+    spec.vocab.forEach((word, id) => {
+      if (!this.index.has(word)) this.index.set(word, id);
+    });
+  }
+
+  get maxLength(): number {
+    return this.spec.maxLength;
+  }
+
+  /** Room for words between bos and eos. */
+  get maxWords(): number {
+    return this.spec.maxLength - 2;
+  }
+
+  isKnown(word: string): boolean {
+    return this.index.has(word);
+  }
+
+  encode(text: string): Encoded {
+    const words = splitWords(text);
+    const kept = words.slice(0, this.maxWords);
+    const tokens = kept.map((text) => {
+      const id = this.index.get(text);
+      return { text, id: id ?? this.spec.unk, known: id !== undefined };
+    });
+    const ids = [this.spec.bos, ...tokens.map((t) => t.id), this.spec.eos];
+    while (ids.length < this.spec.maxLength) ids.push(this.spec.pad);
+    return { ids, tokens, truncatedWords: words.slice(this.maxWords) };
+  }
+
+  /**
+   * Positions (after bos) of every occurrence of the phrase's words among the kept tokens.
+   * A phrase of several words must appear contiguously; each occurrence contributes all its
+   * tokens (the mask sums the attention over them).
+   */
+  findPhrase(tokens: readonly TokenInfo[], phrase: string): number[] {
+    return occurrences(
+      tokens.map((t) => t.text),
+      splitWords(phrase),
+    ).map((i) => i + 1);
+  }
+
+  analyze(prompt: string, targetWord: string): PromptAnalysis {
+    const { tokens, truncatedWords } = this.encode(prompt);
+    const targetPositions = this.findPhrase(tokens, targetWord);
+    const problems: string[] = [];
+    const phrase = splitWords(targetWord).join(' ');
+
+    if (tokens.length === 0) problems.push('The prompt is empty.');
+    if (phrase === '') {
+      problems.push('Choose a word of the prompt to customize.');
+    } else if (targetPositions.length === 0) {
+      const inFullPrompt = occurrences(splitWords(prompt), splitWords(phrase)).length > 0;
+      problems.push(
+        inFullPrompt
+          ? `‘${phrase}’ is past the ${this.maxWords}-word limit; move it earlier in the prompt.`
+          : `‘${phrase}’ is not in the prompt.`,
+      );
+    }
+    for (const word of new Set(splitWords(`${prompt} ${targetWord}`))) {
+      if (!this.isKnown(word)) problems.push(`‘${word}’ is unknown to this pack.`);
+    }
+    if (truncatedWords.length > 0) {
+      problems.push(`The prompt is longer than ${this.maxWords} words; ignored: ${truncatedWords.join(' ')}.`);
+    }
+    return { tokens, targetPositions, truncatedWords, problems };
+  }
+}
+
+/** Word indices covered by non-overlapping occurrences of `phrase` in `words`. */
+function occurrences(words: readonly string[], phrase: readonly string[]): number[] {
+  const hits: number[] = [];
+  if (phrase.length === 0) return hits;
+  for (let i = 0; i + phrase.length <= words.length; i++) {
+    if (phrase.every((w, j) => words[i + j] === w)) {
+      for (let j = 0; j < phrase.length; j++) hits.push(i + j);
+      i += phrase.length - 1;
+    }
+  }
+  return hits;
+}
