@@ -1,0 +1,213 @@
+/**
+ * The engine's Backend on onnxruntime-web. On WebGPU, session outputs stay in GPU buffers
+ * (`preferredOutputLocation: 'gpu-buffer'`) and are fed back as inputs as they are, so a
+ * denoising step moves nothing to the CPU unless the engine `read`s it; every read is
+ * counted. The backend owns every session and tensor it creates and releases them all in
+ * `release()`. When the GPU device is lost it turns itself dead: every later call throws
+ * DeviceLost, and the owner builds a new backend (see api.ts).
+ */
+import type * as Ort from 'onnxruntime-web';
+import type { Backend, GraphSession, TensorDType, TensorHandle } from '../engine/backend';
+import { EngineError, classifyError, packInvalid } from '../errors';
+import { configureOrt, type OrtSettings } from './ort-env';
+
+class OrtTensor implements TensorHandle {
+  readonly tensor: Ort.Tensor;
+  constructor(tensor: Ort.Tensor) {
+    this.tensor = tensor;
+  }
+  get dtype(): TensorDType {
+    return this.tensor.type as TensorDType;
+  }
+  get dims(): readonly number[] {
+    return this.tensor.dims;
+  }
+}
+
+export interface OrtBackendOptions extends OrtSettings {
+  ep: 'webgpu' | 'wasm';
+  /** Maps a session name to the pack file it came from, for error messages. */
+  fileOf?: (sessionName: string) => string;
+}
+
+const MODEL_LOAD_FAILURE = /protobuf|failed to load model|load model .* failed|invalid model|model_path|ModelProto/i;
+
+export class OrtBackend implements Backend {
+  readonly ep: 'webgpu' | 'wasm';
+  readonly #ort: typeof Ort;
+  readonly #fileOf: (name: string) => string;
+  readonly #sessions = new Set<Ort.InferenceSession>();
+  readonly #tensors = new Set<OrtTensor>();
+  #bytesReadBack = 0;
+  #dead: EngineError | null = null;
+  #gpuError: EngineError | null = null;
+  #device: GPUDevice | null = null;
+  #lostSignal: Promise<never> | null = null;
+  readonly #onUncaptured = (ev: GPUUncapturedErrorEvent) => {
+    const err = ev.error;
+    this.#gpuError =
+      typeof GPUOutOfMemoryError !== 'undefined' && err instanceof GPUOutOfMemoryError
+        ? classifyError(new Error(`GPUOutOfMemoryError: ${err.message}`), 'running a graph on WebGPU')
+        : classifyError(new Error(`WebGPU error: ${err.message}`), 'running a graph on WebGPU');
+  };
+  /** Called once when the device is lost, so the owner can tell the page right away. */
+  onDeviceLost: ((err: EngineError) => void) | null = null;
+
+  constructor(options: OrtBackendOptions) {
+    this.ep = options.ep;
+    this.#ort = configureOrt(options);
+    this.#fileOf = options.fileOf ?? ((n) => n);
+  }
+
+  get bytesReadBack(): number {
+    return this.#bytesReadBack;
+  }
+
+  /** Null while usable; the DeviceLost error once the GPU device is gone. */
+  get deadReason(): EngineError | null {
+    return this.#dead;
+  }
+
+  get liveTensors(): number {
+    return this.#tensors.size;
+  }
+
+  async createSession(name: string, model: Uint8Array): Promise<GraphSession> {
+    this.#assertUsable();
+    const gpu = this.ep === 'webgpu';
+    let session: Ort.InferenceSession;
+    try {
+      session = await this.#ort.InferenceSession.create(model, {
+        executionProviders: [this.ep],
+        graphOptimizationLevel: 'all',
+        // Outputs stay on the GPU and feed the next run; the engine reads back only previews.
+        ...(gpu && { preferredOutputLocation: 'gpu-buffer' as const }),
+      });
+    } catch (e) {
+      const err = classifyError(e, `creating the ${name} session on ${this.ep}`);
+      if (err.kind === 'Internal' && MODEL_LOAD_FAILURE.test(String(e))) {
+        throw packInvalid(this.#fileOf(name), 'is not a valid ONNX model onnxruntime can load', String(e));
+      }
+      throw err;
+    }
+    this.#sessions.add(session);
+    if (gpu && !this.#device) await this.#watchDevice();
+    return {
+      name,
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      run: (feeds) => this.#run(name, session, feeds),
+      release: async () => {
+        if (this.#sessions.delete(session)) await session.release();
+      },
+    };
+  }
+
+  async #run(
+    name: string,
+    session: Ort.InferenceSession,
+    feeds: Readonly<Record<string, TensorHandle>>,
+  ): Promise<Record<string, TensorHandle>> {
+    this.#assertUsable();
+    const ortFeeds: Record<string, Ort.Tensor> = {};
+    for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = this.#unwrap(v);
+    let out: Ort.InferenceSession.ReturnType;
+    try {
+      // A lost device can leave a run waiting forever; the race turns that into an error.
+      out = await (this.#lostSignal ? Promise.race([session.run(ortFeeds), this.#lostSignal]) : session.run(ortFeeds));
+    } catch (e) {
+      throw this.#dead ?? classifyError(e, `running ${name} on ${this.ep}`);
+    }
+    const result: Record<string, TensorHandle> = {};
+    for (const [k, t] of Object.entries(out)) result[k] = this.#track(t);
+    const failure = this.#dead ?? this.#gpuError;
+    if (failure) {
+      this.#gpuError = null;
+      for (const h of Object.values(result)) this.dispose(h);
+      throw failure;
+    }
+    return result;
+  }
+
+  float32(data: Float32Array, dims: readonly number[]): TensorHandle {
+    return this.#track(new this.#ort.Tensor('float32', data, dims));
+  }
+
+  int64(data: BigInt64Array, dims: readonly number[]): TensorHandle {
+    return this.#track(new this.#ort.Tensor('int64', data, dims));
+  }
+
+  async read(handle: TensorHandle): Promise<Float32Array> {
+    this.#assertUsable();
+    const t = this.#unwrap(handle);
+    if (t.type !== 'float32') throw new EngineError('Internal', `read: expected a float32 tensor, got ${t.type}`);
+    let data: Float32Array;
+    try {
+      // getData downloads a GPU tensor; on the CPU it is the tensor's own array, copied so
+      // the caller can keep it after dispose.
+      data =
+        t.location === 'gpu-buffer' ? ((await t.getData()) as Float32Array) : Float32Array.from(t.data as Float32Array);
+    } catch (e) {
+      throw this.#dead ?? classifyError(e, 'reading a tensor back from the GPU');
+    }
+    this.#bytesReadBack += data.byteLength;
+    return data;
+  }
+
+  dispose(handle: TensorHandle): void {
+    const h = handle as OrtTensor;
+    if (!this.#tensors.delete(h)) return; // already disposed, or not ours: nothing to free
+    h.tensor.dispose();
+  }
+
+  /** Frees every tensor and session this backend created. Safe on a dead backend. */
+  async release(): Promise<void> {
+    for (const h of [...this.#tensors]) this.dispose(h);
+    const sessions = [...this.#sessions];
+    this.#sessions.clear();
+    await Promise.allSettled(sessions.map((s) => s.release()));
+    this.#device?.removeEventListener('uncapturederror', this.#onUncaptured);
+  }
+
+  /** Test hook: destroys onnxruntime's GPU device, exactly as a driver reset would lose it. */
+  async loseDeviceForTest(): Promise<void> {
+    if (this.ep !== 'webgpu') throw new EngineError('BadInput', 'Device loss can only be simulated on WebGPU.');
+    const device = (await this.#ort.env.webgpu.device) as GPUDevice;
+    device.destroy();
+    await device.lost;
+  }
+
+  async #watchDevice(): Promise<void> {
+    const device = (await this.#ort.env.webgpu.device) as GPUDevice;
+    this.#device = device;
+    device.addEventListener('uncapturederror', this.#onUncaptured);
+    this.#lostSignal = device.lost.then((info) => {
+      const why = info.message ? `${info.reason}: ${info.message}` : info.reason;
+      this.#dead ??= new EngineError(
+        'DeviceLost',
+        'The GPU device was lost (driver reset, GPU removed, or the browser reclaimed it). The engine rebuilds its sessions; try again.',
+        { detail: why },
+      );
+      this.onDeviceLost?.(this.#dead);
+      throw this.#dead;
+    });
+    this.#lostSignal.catch(() => undefined); // observed via the race; never an unhandled rejection
+  }
+
+  #assertUsable(): void {
+    if (this.#dead) throw this.#dead;
+  }
+
+  #track(t: Ort.Tensor): OrtTensor {
+    const h = new OrtTensor(t);
+    this.#tensors.add(h);
+    return h;
+  }
+
+  #unwrap(handle: TensorHandle): Ort.Tensor {
+    if (!(handle instanceof OrtTensor) || !this.#tensors.has(handle)) {
+      throw new EngineError('Internal', 'A tensor was used after dispose or came from another backend.');
+    }
+    return handle.tensor;
+  }
+}
