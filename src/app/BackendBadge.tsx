@@ -16,7 +16,12 @@ export function BackendBadge() {
   const pack = useStore((s) => s.pack);
   const badge = describe(pack.status === 'done' ? pack.summary.runtime : null, engine);
   return (
-    <div className={`backend-badge backend-badge--${badge.tone}`} data-testid="backend-badge" data-ep={badge.ep} title={badge.detail}>
+    <div
+      className={`backend-badge backend-badge--${badge.tone}`}
+      data-testid="backend-badge"
+      data-ep={badge.ep}
+      title={badge.detail}
+    >
       <span className="backend-badge__dot" aria-hidden="true" />
       <span className="backend-badge__label">{badge.label}</span>
       {badge.detail && <span className="backend-badge__detail">{badge.detail}</span>}
@@ -35,7 +40,12 @@ function describe(runtime: RuntimeInfo | null, engine: EngineState): Badge {
   if (engine.status === 'done') {
     const gpu = engine.capabilities.webgpu;
     return gpu.available
-      ? { tone: 'pending', label: 'WebGPU', detail: `${gpu.adapter.name || gpu.adapter.architecture} · starting`, ep: '' }
+      ? {
+          tone: 'pending',
+          label: 'WebGPU',
+          detail: `${gpu.adapter.name || gpu.adapter.architecture} · starting`,
+          ep: '',
+        }
       : { tone: 'warn', label: 'WASM', detail: gpu.reason, ep: '' };
   }
   return { tone: 'pending', label: 'Starting engine', detail: '', ep: '' };

@@ -1,11 +1,11 @@
 /**
  * Options the page reads from its own URL: `?ep=webgpu|wasm|auto` forces the execution
- * provider (tests force webgpu), `?pack=<url>` loads another pack than the embedded default.
+ * provider (tests force webgpu), `?pack=<name or url>` loads another pack than the embedded default.
  */
 import type { EpPreference } from '../../workers/protocol';
 
-/** The embedded default pack, served from public/models/. */
-export const DEFAULT_PACK = '/models/test-tiny/';
+/** The embedded default pack: a name under public/models/ (the worker resolves names and URLs). */
+export const DEFAULT_PACK = 'test-tiny';
 
 const EP_PREFERENCES: readonly EpPreference[] = ['auto', 'webgpu', 'wasm'];
 

@@ -60,4 +60,3 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
     },
   };
 }
-

@@ -18,8 +18,7 @@ export interface PackSlice {
 export const createPackSlice: StateCreator<Store, [], [], PackSlice> = (set) => ({
   pack: { status: 'idle' },
   setPack: (pack) => set({ pack }),
-  setPackProgress: (progress) =>
-    set(({ pack }) => (pack.status === 'loading' ? { pack: { ...pack, progress } } : {})),
+  setPackProgress: (progress) => set(({ pack }) => (pack.status === 'loading' ? { pack: { ...pack, progress } } : {})),
 });
 
 /** Overall fraction in [0, 1] across the pack's files, or null before the first event. */

@@ -33,7 +33,11 @@ export function LiveView() {
     >
       <div className="live-view__stage">
         <div className="live-view__frame" data-testid="live-frame">
-          <canvas ref={previewRef} className="live-view__canvas live-view__canvas--pixels" data-testid="preview-canvas" />
+          <canvas
+            ref={previewRef}
+            className="live-view__canvas live-view__canvas--pixels"
+            data-testid="preview-canvas"
+          />
           <canvas
             ref={maskRef}
             className="live-view__canvas live-view__canvas--overlay"
