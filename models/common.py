@@ -1,0 +1,77 @@
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import toyworld as tw
+from .config import CONFIGS
+from .nets import ImageEncoder, Judge, TextEncoder, UNet
+
+ROOT = Path(__file__).resolve().parent
+REPO = ROOT.parent
+
+
+def get_cfg(name):
+    return dict(CONFIGS[name])
+
+
+def workdir(cfg, base=None):
+    d = Path(base) if base else ROOT / "checkpoints" / cfg["name"]
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def log(wd, stage, msg):
+    line = f"[{time.strftime('%H:%M:%S')}] {stage}: {msg}"
+    print(line, flush=True)
+    with open(Path(wd) / "train.log", "a") as f:
+        f.write(line + "\n")
+
+
+def load_data(wd, split):
+    z = np.load(Path(wd) / f"data_{split}.npz")
+    return {k: z[k] for k in z.files}
+
+
+def to_img(u8):
+    """uint8 [B,S,S,3] -> float [-1,1] [B,3,S,S]"""
+    return torch.from_numpy(np.ascontiguousarray(u8)).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+
+
+def make_text(cfg):
+    return TextEncoder(len(tw.VOCAB), tw.MAXLEN, cfg["text_dim"], cfg["text_layers"], cfg["text_heads"])
+
+
+def make_image(cfg):
+    return ImageEncoder(cfg["image_size"], cfg["patch"], cfg["vit_dim"], cfg["vit_layers"], cfg["vit_heads"], cfg["embed_dim"])
+
+
+def make_judge(cfg):
+    return Judge(cfg["judge_ch"], len(tw.BACKGROUNDS), len(tw.CLASSES), len(tw.COLOR_NAMES), len(tw.PATTERNS))
+
+
+def load_models(wd, cfg):
+    """Trained (EMA) models from a workdir; missing checkpoints leave random weights."""
+    wd = Path(wd)
+    te, ie, j = make_text(cfg), make_image(cfg), make_judge(cfg)
+    u_rc, u_ip = UNet(cfg, "realcustom"), UNet(cfg, "ip")
+    if (wd / "encoders.pt").exists():
+        s = torch.load(wd / "encoders.pt")["models"]
+        ie.load_state_dict(s["image"])
+        te.load_state_dict(s["text"])
+    if (wd / "unet.pt").exists():
+        s = torch.load(wd / "unet.pt")["ema"]
+        te.load_state_dict(s["text"])
+        u_rc.load_state_dict(s["unet"], strict=False)
+        u_ip.load_state_dict(s["unet"], strict=False)
+    for name, u in (("realcustom", u_rc), ("ip", u_ip)):
+        if (wd / f"adapter_{name}.pt").exists():
+            u.load_state_dict(torch.load(wd / f"adapter_{name}.pt")["models"]["adapter"], strict=False)
+    if (wd / "judge.pt").exists():
+        j.load_state_dict(torch.load(wd / "judge.pt")["models"]["judge"])
+    for m in (te, ie, j, u_rc, u_ip):
+        m.eval()
+    return dict(text=te, image=ie, unet=u_rc, unet_ip=u_ip, judge=j)

@@ -1,0 +1,29 @@
+"""Configurations. `full` is the shipped toyworld pack, `tiny` the test/smoke config."""
+import copy
+
+FULL = dict(
+    name="toyworld", image_size=32, latent_ch=12, latent_hw=16,
+    text_dim=64, text_layers=2, text_heads=4,
+    vit_dim=64, vit_layers=3, vit_heads=4, patch=4, embed_dim=64,
+    ch1=64, ch2=128, heads=4, global_tokens=4, score_hidden=64,
+    judge_ch=32,
+    # data
+    n_train=16000, n_adapt=8000, n_test=1000, seed=1234,
+    # training budgets (minutes of wall time, CPU) and batch sizes
+    enc_minutes=5.0, enc_batch=64, enc_lr=1e-3,
+    unet_minutes=34.0, unet_batch=32, unet_lr=6e-4, ema=0.995, text_drop=0.1, ground_w=0.1,
+    rc_minutes=9.0, ip_minutes=6.0, adapt_batch=32, adapt_lr=5e-4,
+    judge_minutes=3.0, judge_batch=128,
+    max_steps=None, ckpt_every_s=180, snapshot_step=700,
+    # evaluation
+    eval_n_t2i=64, eval_n_loc=200, eval_n_custom=24, eval_steps=20,
+)
+
+TINY = copy.deepcopy(FULL)
+TINY.update(
+    name="test-tiny", text_layers=1, vit_layers=1, ch1=16, ch2=32, score_hidden=16, judge_ch=8,
+    n_train=64, n_adapt=32, n_test=32, max_steps=2, unet_batch=4, adapt_batch=4, enc_batch=8,
+    judge_batch=8, snapshot_step=1, eval_n_t2i=4, eval_n_loc=8, eval_n_custom=2, eval_steps=2, ckpt_every_s=1e9,
+)
+
+CONFIGS = {"full": FULL, "tiny": TINY}

@@ -1,0 +1,47 @@
+"""One command: generate -> train (encoders, unet, adapters, judge) -> export -> evaluate.
+Resumable: finished stages are skipped, running ones resume from their last checkpoint.
+
+  /usr/bin/python3 -m models.pipeline                 # full run (~1 h on 2 CPU cores)
+  /usr/bin/python3 -m models.pipeline --config tiny --workdir /tmp/x --out /tmp/x/pack
+  /usr/bin/python3 -m models.pipeline --stages unet_noground,evaluate   # extra: grounding ablation
+"""
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .common import REPO, get_cfg, log, workdir
+
+DEFAULT = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge", "export", "evaluate"]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default="full")
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--out", default=None, help="pack folder (default public/models/<name>)")
+    ap.add_argument("--stages", default=",".join(DEFAULT))
+    args = ap.parse_args(argv)
+    cfg = get_cfg(args.config)
+    wd = workdir(cfg, args.workdir)
+    out = args.out or str(REPO / "public" / "models" / cfg["name"])
+    t0 = time.time()
+    for st in args.stages.split(","):
+        ts = time.time()
+        common = ["--config", args.config, "--workdir", str(wd)]
+        if st == "export":
+            cmd = [sys.executable, "-m", "models.export", *common, "--out", out]
+        elif st == "evaluate":
+            cmd = [sys.executable, "-m", "models.evaluate", *common, "--pack", out]
+        else:
+            cmd = [sys.executable, "-m", "models.train", "--stage", st, *common]
+        r = subprocess.run(cmd, cwd=REPO)
+        if r.returncode != 0:
+            log(wd, "pipeline", f"stage {st} failed ({r.returncode})")
+            sys.exit(r.returncode)
+        log(wd, "pipeline", f"stage {st} ok in {time.time() - ts:.0f}s (total {time.time() - t0:.0f}s)")
+
+
+if __name__ == "__main__":
+    main()
