@@ -8,7 +8,8 @@ import { defineConfig, devices } from '@playwright/test';
 const PORT = 4173;
 const BASE_URL = `http://localhost:${PORT}`; // localhost is a secure context: WebGPU needs one
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
   '--no-sandbox',
   '--disable-background-networking',
@@ -34,11 +35,25 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    },
   },
+  projects: [
+    {
+      name: 'webgpu',
+      testIgnore: /no-webgpu\.spec\.ts/,
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
+    },
+    {
+      // Without --enable-unsafe-webgpu, Linux Chromium offers no WebGPU adapter: the WASM fallback.
+      name: 'no-webgpu',
+      testMatch: /no-webgpu\.spec\.ts/,
+      use: {
+        launchOptions: {
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu'),
+        },
+      },
+    },
+  ],
   webServer: {
     command: `npm run build && npm run preview -- --port ${PORT} --strictPort`,
     url: BASE_URL,

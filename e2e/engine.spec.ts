@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { TEST_PACK, countGraphRequests, testPackGraphs, waitForPack } from './helpers';
+
+test('the worker loads the test pack on WebGPU with the SwiftShader adapter', async ({ page }, testInfo) => {
+  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
+  expect(await waitForPack(page)).toBe('webgpu');
+  await expect(page.getByTestId('backend-badge')).toContainText(/swiftshader/i);
+  await expect(page.getByTestId('layer-grid').getByTestId('layer-canvas').first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('pack-loaded-webgpu.png') });
+});
+
+test('a second visit loads the pack from the cache, with no second download', async ({ page }) => {
+  const graphs = countGraphRequests(page);
+  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
+  await waitForPack(page);
+  expect(graphs.count).toBeGreaterThan(0);
+
+  const before = graphs.count;
+  await page.reload();
+  await waitForPack(page);
+  expect(graphs.count - before).toBe(0);
+});
+
+test('a pack with a corrupted file is refused with a message naming the file', async ({ page }, testInfo) => {
+  const victim = testPackGraphs()[0];
+  if (!victim) throw new Error('the test pack lists no graphs');
+  await page.route(`**/models/${TEST_PACK}/${victim.file}`, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[Math.floor(body.length / 2)]! ^= 0xff; // same size, different hash
+    await route.fulfill({ response, body });
+  });
+
+  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
+  const status = page.getByTestId('pack-status');
+  await expect(status).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(status).toContainText(victim.file);
+  await expect(status).toContainText(/sha-?256|hash|integrity/i);
+  await page.screenshot({ path: testInfo.outputPath('pack-refused.png') });
+});

@@ -1,0 +1,12 @@
+import { expect, test } from '@playwright/test';
+import { TEST_PACK, waitForPack } from './helpers';
+
+// Runs in the `no-webgpu` project: Chromium without --enable-unsafe-webgpu has no adapter.
+test('without WebGPU the page falls back to WASM, says why, and loads the pack', async ({ page }, testInfo) => {
+  await page.goto(`/?pack=${TEST_PACK}`);
+  expect(await waitForPack(page)).toBe('wasm');
+  const badge = page.getByTestId('backend-badge');
+  await expect(badge).toContainText('WASM');
+  await expect(badge.locator('.backend-badge__detail')).not.toBeEmpty();
+  await page.screenshot({ path: testInfo.outputPath('wasm-fallback.png') });
+});
