@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { TEST_PACK, countGraphRequests, testPackGraphs, waitForPack } from './helpers';
 
 test('the worker loads the test pack on WebGPU with the SwiftShader adapter', async ({ page }, testInfo) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { TEST_PACK, waitForPack } from './helpers';
 
 // Runs in the `no-webgpu` project: Chromium without --enable-unsafe-webgpu has no adapter.
