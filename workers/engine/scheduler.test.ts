@@ -5,7 +5,14 @@ import { alphasCumprod, ddimPlan, ddimTimesteps, type SchedulerConfig } from './
 interface Case {
   config: SchedulerConfig & { steps: number };
   alphasCumprod: Record<string, number>;
-  steps: { timestep: number; alphaBar: number; alphaBarPrev: number; x: number[]; modelOutput: number[]; prev: number[] }[];
+  steps: {
+    timestep: number;
+    alphaBar: number;
+    alphaBarPrev: number;
+    x: number[];
+    modelOutput: number[];
+    prev: number[];
+  }[];
 }
 
 const cases = reference as Case[];

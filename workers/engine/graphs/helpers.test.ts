@@ -39,7 +39,16 @@ describe('helper graphs on onnxruntime-node', () => {
     const rows = gaussian(1, 3 * size);
     const x = gaussian(2, size);
     const s = ddimPlan(
-      { trainTimesteps: 1000, betaSchedule: 'linear', betaStart: 1e-4, betaEnd: 0.02, prediction: 'v_prediction', timestepSpacing: 'leading', stepsOffset: 0, setAlphaToOne: false },
+      {
+        trainTimesteps: 1000,
+        betaSchedule: 'linear',
+        betaStart: 1e-4,
+        betaEnd: 0.02,
+        prediction: 'v_prediction',
+        timestepSpacing: 'leading',
+        stepsOffset: 0,
+        setAlphaToOne: false,
+      },
       20,
     )[3]!;
     const weights = dualWeights(7.5, 12.5);
@@ -59,7 +68,11 @@ describe('helper graphs on onnxruntime-node', () => {
     const c = backend.float32(rows.slice(16), [1, 2, 2, 2]);
     const latent = backend.float32(x, [1, 2, 2, 2]);
     const { next, nonfinite } = await helpers.step([ab, c], weights, latent, 0.9, 0.3);
-    const want = ddimUpdate({ timestep: 0, alphaBar: 0, alphaBarPrev: 0, a: 0.9, b: 0.3 }, x, combineRows(rows, weights));
+    const want = ddimUpdate(
+      { timestep: 0, alphaBar: 0, alphaBarPrev: 0, a: 0.9, b: 0.3 },
+      x,
+      combineRows(rows, weights),
+    );
     expectClose(await backend.read(next), want);
     expect((await backend.read(nonfinite))[0]).toBe(0);
 

@@ -58,13 +58,17 @@ export class HelperGraphs {
     a: number,
     b: number,
   ): Promise<{ next: TensorHandle; nonfinite: TensorHandle }> {
-    const rows =
+    const rows: Record<string, TensorHandle> =
       outputs.length === 1 ? { model_output: outputs[0] } : { output_a: outputs[0], output_b: outputs[1] };
-    const out = await this.run(outputs.length === 1 ? 'stepOne' : 'stepTwo', { ...rows, latent }, {
-      weights: this.floats(weights),
-      a: this.floats([a]),
-      b: this.floats([b]),
-    });
+    const out = await this.run(
+      outputs.length === 1 ? 'stepOne' : 'stepTwo',
+      { ...rows, latent },
+      {
+        weights: this.floats(weights),
+        a: this.floats([a]),
+        b: this.floats([b]),
+      },
+    );
     return { next: out.next_latent!, nonfinite: out.nonfinite! };
   }
 
@@ -75,11 +79,15 @@ export class HelperGraphs {
     keep: number,
     binary: boolean,
   ): Promise<{ mask: TensorHandle; layerMaps: TensorHandle }> {
-    const out = await this.run('mask', { word_attention: wordAttention }, {
-      row: this.ints([row]),
-      keep: this.floats([keep]),
-      binary: this.floats([binary ? 1 : 0]),
-    });
+    const out = await this.run(
+      'mask',
+      { word_attention: wordAttention },
+      {
+        row: this.ints([row]),
+        keep: this.floats([keep]),
+        binary: this.floats([binary ? 1 : 0]),
+      },
+    );
     return { mask: out.mask!, layerMaps: out.layer_maps! };
   }
 
@@ -88,7 +96,10 @@ export class HelperGraphs {
   }
 
   private ints(values: readonly number[]): TensorHandle {
-    return this.backend.int64(BigInt64Array.from(values, (v) => BigInt(v)), [values.length]);
+    return this.backend.int64(
+      BigInt64Array.from(values, (v) => BigInt(v)),
+      [values.length],
+    );
   }
 
   private floats(values: readonly number[]): TensorHandle {

@@ -39,6 +39,10 @@ export function buildMaskGraph(layers: number, height: number, width: number): U
   const perLayer = g.op('Reshape', [picked, g.ints([layers, n])]);
   const layerMax = g.op('Max', [g.op('ReduceMax', [perLayer], { axes: [1], keepdims: 1 }), g.scalar(MIN_MAX)]);
   const normalized = g.op('Div', [perLayer, layerMax]);
-  g.output('layer_maps', g.op('Reshape', [normalized, g.ints([layers, height, width])]), 'float', [layers, height, width]);
+  g.output('layer_maps', g.op('Reshape', [normalized, g.ints([layers, height, width])]), 'float', [
+    layers,
+    height,
+    width,
+  ]);
   return g.build();
 }

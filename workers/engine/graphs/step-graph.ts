@@ -17,7 +17,14 @@ export function buildStepGraph(variant: StepVariant): Uint8Array {
   const rows =
     variant === 'one'
       ? g.input('model_output', 'float', ['batch', 'c', 'h', 'w'])
-      : g.op('Concat', [g.input('output_a', 'float', ['batch_a', 'c', 'h', 'w']), g.input('output_b', 'float', ['batch_b', 'c', 'h', 'w'])], { axis: 0 });
+      : g.op(
+          'Concat',
+          [
+            g.input('output_a', 'float', ['batch_a', 'c', 'h', 'w']),
+            g.input('output_b', 'float', ['batch_b', 'c', 'h', 'w']),
+          ],
+          { axis: 0 },
+        );
   const weights = g.input('weights', 'float', ['batch']);
   const latent = g.input('latent', 'float', [1, 'c', 'h', 'w']);
   const a = g.input('a', 'float', [1]);

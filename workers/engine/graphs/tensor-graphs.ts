@@ -15,7 +15,12 @@ export function buildExpandGraph(): Uint8Array {
 /** y = x[start:end] along the batch axis. */
 export function buildRowsGraph(): Uint8Array {
   const g = new GraphBuilder('engine-rows');
-  const y = g.op('Slice', [g.input('x', 'float'), g.input('start', 'int64', [1]), g.input('end', 'int64', [1]), g.ints([0])]);
+  const y = g.op('Slice', [
+    g.input('x', 'float'),
+    g.input('start', 'int64', [1]),
+    g.input('end', 'int64', [1]),
+    g.ints([0]),
+  ]);
   g.output('y', y, 'float');
   return g.build();
 }

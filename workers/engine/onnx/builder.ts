@@ -3,7 +3,15 @@
  * `const y = g.op('Mul', [x, w])`. Intermediate names are generated; graph outputs are
  * bound to their contract names with Identity (free at run time).
  */
-import { encodeModel, type AttrValue, type Dim, type Elem, type Initializer, type NodeSpec, type ValueInfo } from './model';
+import {
+  encodeModel,
+  type AttrValue,
+  type Dim,
+  type Elem,
+  type Initializer,
+  type NodeSpec,
+  type ValueInfo,
+} from './model';
 
 export class GraphBuilder {
   private readonly inputs: ValueInfo[] = [];

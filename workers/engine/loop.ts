@@ -1,0 +1,245 @@
+/**
+ * One job, start to finish: encode prompt and reference, then the DDIM loop with the
+ * mode's passes, guidance and update on the device, streaming step events, then `done`.
+ * Every exit (done, error, cancel) is answered with an event and frees every tensor.
+ */
+import type { Manifest } from '../packs/manifest';
+import { classifyError } from '../errors';
+import type { EngineEvent, Gray, Job, PromptAnalysis, Rgba } from '../protocol';
+import type { TensorHandle } from './backend';
+import type { HelperGraphs } from './graphs/helpers';
+import { cloneGray, cloneRgba, referencePixels } from './image';
+import { keepCount } from './mask-math';
+import { maskFrozenAt, planFor, type ModePlan, type RowKind } from './modes';
+import type { PackGraph, PackGraphs } from './pack-graphs';
+import { Readback } from './readback';
+import { gaussian } from './rng';
+import { ddimPlan } from './scheduler';
+import { Scope } from './scope';
+import type { WordTokenizer } from './tokenizer';
+import type { TrackedBackend } from './tracked-backend';
+import { UnetFeeder, type JobTensors } from './unet-feeds';
+
+/** `transfer` lists the buffers the event owns (Node has no `Transferable`; these are all ArrayBuffers). */
+export type Emit = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
+
+export interface EngineParts {
+  backend: TrackedBackend;
+  helpers: HelperGraphs;
+  graphs: PackGraphs;
+  manifest: Manifest;
+  tokenizer: WordTokenizer;
+}
+
+class Cancelled extends Error {}
+
+type HistoryEntry = Extract<EngineEvent, { type: 'done' }>['history'][number];
+
+/** A step's masks as seen by the page: fresh copies, so transferring never detaches ours. */
+interface MaskMaps {
+  mask: Gray;
+  layers: Gray[];
+}
+
+export async function runJob(
+  parts: EngineParts,
+  job: Job,
+  analysis: PromptAnalysis,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<void> {
+  const { backend, manifest } = parts;
+  const jobScope = new Scope(backend);
+  const started = performance.now();
+  let completed = 0;
+  const checkAbort = () => {
+    if (signal.aborted) throw new Cancelled();
+  };
+  try {
+    checkAbort();
+    const params = job.params;
+    const plan = planFor(params);
+    const unet = plan.graph === 'unet' ? parts.graphs.unet : parts.graphs.unetGlobal!;
+    const tensors = await encode(parts, job, plan, jobScope, emit);
+    checkAbort();
+    emit({ type: 'loading', jobId: job.id, phase: 'preparing' });
+
+    const feeder = new UnetFeeder(backend, parts.helpers, jobScope, unet.spec, tensors, {
+      params,
+      imageScale: plan.imageScale,
+      targetTokens: Array.from({ length: manifest.tokenizer.maxLength }, (_, p) =>
+        analysis.targetPositions.includes(p) ? 1 : 0,
+      ),
+      maskResolution: manifest.maskResolution,
+      imageTokens: manifest.adapter.imageTokens,
+      imageTokenDim: manifest.adapter.imageTokenDim,
+    });
+    const readback = new Readback(
+      backend,
+      parts.helpers,
+      parts.graphs.decoder,
+      manifest.latent.scale,
+      manifest.image.size,
+    );
+    const [c, h, w] = manifest.latent.shape;
+    let latent = jobScope.track(backend.float32(gaussian(params.seed, c * h * w), [1, c, h, w]));
+    let frozenMask: TensorHandle | null = null; // [3, 1, Hm, Wm] once the mask is frozen
+    let maps: MaskMaps | null = null;
+    let firstPreviewMs: number | null = null;
+    let lastPreview: Rgba | null = null;
+    const history: HistoryEntry[] = [];
+    const schedule = ddimPlan(manifest.scheduler, params.steps);
+
+    for (const [index, s] of schedule.entries()) {
+      checkAbort();
+      const stepStarted = performance.now();
+      const runBefore = backend.runMs;
+      const bytesBefore = backend.bytesReadBack;
+      const stepScope = new Scope(backend);
+      const frozen = plan.masked && maskFrozenAt(params, index);
+      const stepNumber = index + 1;
+      let preview: Rgba | null = null;
+      try {
+        const runUnet = async (rows: readonly RowKind[], latentB: TensorHandle, mask: TensorHandle | null) => {
+          const feeds = await feeder.feeds(
+            rows,
+            { timestep: s.timestep, alphaBar: s.alphaBar, latent: latentB, mask },
+            stepScope,
+          );
+          return stepScope.trackAll(await unet.session.run(feeds));
+        };
+        const tile = async (b: number) => stepScope.track(await parts.helpers.expand(latent, b));
+        let outputs: [TensorHandle] | [TensorHandle, TensorHandle];
+
+        if (!plan.masked || frozen) {
+          const out = await runUnet(plan.rows, await tile(plan.rows.length), frozenMask);
+          outputs = [out.model_output!];
+        } else {
+          // Guidance pass [∅, T] → mask from the T row → customized pass [TI] with the mask.
+          const textPass = await runUnet(['uncond', 'text'], await tile(2), null);
+          const made = stepScope.trackAll(
+            await parts.helpers.mask(
+              textPass.word_attention!,
+              1,
+              keepCount(params.gammaScope, manifest.maskResolution[0] * manifest.maskResolution[1]),
+              params.binaryMask,
+            ),
+          );
+          checkAbort();
+          const custom = await runUnet(['image'], latent, made.mask);
+          outputs = [textPass.model_output!, custom.model_output!];
+          const read = await readback.masks(made.mask, made.layerMaps, stepNumber);
+          maps = { mask: read.mask, layers: read.layers };
+          if (params.maskReuseStep === stepNumber)
+            frozenMask = jobScope.track(await parts.helpers.expand(made.mask, 3));
+        }
+
+        const { next, nonfinite } = await parts.helpers.step(outputs, plan.weights, latent, s.a, s.b);
+        stepScope.track(nonfinite);
+        jobScope.track(next);
+        jobScope.release(latent);
+        latent = next;
+
+        if (stepNumber % params.previewEvery === 0) {
+          await readback.checkLatent(nonfinite, stepNumber);
+          preview = await readback.decode(latent, stepScope, stepNumber);
+          lastPreview = preview;
+          firstPreviewMs ??= performance.now() - started;
+        }
+      } finally {
+        stepScope.disposeAll();
+      }
+      completed = stepNumber;
+
+      const shown = plan.masked ? maps : null;
+      history.push({
+        step: stepNumber,
+        timestep: s.timestep,
+        mask: shown === null ? null : cloneGray(shown.mask),
+        layerMasks: shown === null ? [] : shown.layers.map(cloneGray),
+        preview: preview === null ? null : cloneRgba(preview),
+      });
+      const event: EngineEvent = {
+        type: 'step',
+        jobId: job.id,
+        step: stepNumber,
+        totalSteps: params.steps,
+        timestep: s.timestep,
+        preview,
+        mask: shown === null ? null : cloneGray(shown.mask),
+        layerMasks: shown === null ? [] : shown.layers.map(cloneGray),
+        maskFrozen: frozen,
+        timings: { runMs: backend.runMs - runBefore, stepMs: performance.now() - stepStarted },
+        bytesReadBack: backend.bytesReadBack - bytesBefore,
+      };
+      emit(event, transfers(event.preview, event.mask, event.layerMasks));
+    }
+
+    const finalScope = new Scope(backend);
+    let image: Rgba;
+    try {
+      image =
+        lastPreview !== null && completed % params.previewEvery === 0
+          ? cloneRgba(lastPreview)
+          : await readback.decode(latent, finalScope, completed);
+    } finally {
+      finalScope.disposeAll();
+    }
+    const totalMs = performance.now() - started;
+    emit(
+      { type: 'done', jobId: job.id, image, history, params, totalMs, timeToFirstPreviewMs: firstPreviewMs ?? totalMs },
+      [image.data.buffer as ArrayBuffer, ...history.flatMap((e) => transfers(e.preview, e.mask, e.layerMasks))],
+    );
+  } catch (err) {
+    if (err instanceof Cancelled) emit({ type: 'cancelled', jobId: job.id, atStep: completed });
+    else emit({ type: 'error', jobId: job.id, error: classifyError(err, `running step ${completed + 1}`).toInfo() });
+  } finally {
+    jobScope.disposeAll();
+  }
+}
+
+function transfers(preview: Rgba | null, mask: Gray | null, layers: Gray[]): ArrayBuffer[] {
+  const list: ArrayBuffer[] = layers.map((l) => l.data.buffer as ArrayBuffer);
+  if (preview !== null) list.push(preview.data.buffer as ArrayBuffer);
+  if (mask !== null) list.push(mask.data.buffer as ArrayBuffer);
+  return list;
+}
+
+/** Text embeddings [∅, T, T] and, in image modes, the reference's features. */
+async function encode(parts: EngineParts, job: Job, plan: ModePlan, scope: Scope, emit: Emit): Promise<JobTensors> {
+  const { backend, graphs, tokenizer, manifest } = parts;
+  emit({ type: 'loading', jobId: job.id, phase: 'encoding-text' });
+  const uncond = tokenizer.encode('').ids;
+  const prompt = tokenizer.encode(job.prompt).ids;
+  const textEmbeds = await runOwned(backend, graphs.textEncoder, scope, {
+    input_ids: backend.int64(
+      BigInt64Array.from([...uncond, ...prompt, ...prompt], (v) => BigInt(v)),
+      [3, prompt.length],
+    ),
+  });
+  const tensors: JobTensors = { textEmbeds: textEmbeds.text_embeds!, patchTokens: null, imageEmbed: null };
+  if (plan.usesReference && job.reference !== null) {
+    emit({ type: 'loading', jobId: job.id, phase: 'encoding-reference' });
+    const size = manifest.reference.size;
+    const out = await runOwned(backend, graphs.imageEncoder, scope, {
+      pixels: backend.float32(referencePixels(job.reference, size), [1, 3, size, size]),
+    });
+    tensors.patchTokens = out.patch_tokens ?? null;
+    tensors.imageEmbed = out.image_embed ?? null;
+  }
+  return tensors;
+}
+
+/** Runs a pack graph on inputs made for it (freed here); its outputs belong to `scope`. */
+async function runOwned(
+  backend: TrackedBackend,
+  graph: PackGraph,
+  scope: Scope,
+  feeds: Record<string, TensorHandle>,
+): Promise<Record<string, TensorHandle>> {
+  try {
+    return scope.trackAll(await graph.session.run(feeds));
+  } finally {
+    for (const t of Object.values(feeds)) backend.dispose(t);
+  }
+}
