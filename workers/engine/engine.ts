@@ -70,6 +70,11 @@ export class Engine {
     return this.backend.liveTensors;
   }
 
+  /** session.run counts and summed ms per graph since the engine was created. */
+  runStats(): Record<string, { runs: number; ms: number }> {
+    return Object.fromEntries(this.backend.runStats);
+  }
+
   async release(): Promise<void> {
     this.released = true;
     await this.queue;

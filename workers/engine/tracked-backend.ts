@@ -1,7 +1,7 @@
 /**
  * A Backend wrapper that keeps the books: which tensors are alive (created by float32 /
  * int64 or returned by a session, not yet disposed) and how long session.run took in
- * total. The engine runs everything through it, so "no leaks across 20 jobs" is a number
+ * total (and per session). The engine runs everything through it, so "no leaks across 20 jobs" is a number
  * a test can read, and per-step `runMs` needs no timing code in the loop.
  */
 import type { Backend, GraphSession, TensorHandle } from './backend';
@@ -10,6 +10,8 @@ export class TrackedBackend implements Backend {
   private readonly alive = new Set<TensorHandle>();
   /** Sum of session.run wall times, ms, since creation. */
   runMs = 0;
+  /** Per session name: runs and their summed wall time (benchmarks read this). */
+  readonly runStats = new Map<string, { runs: number; ms: number }>();
 
   constructor(readonly inner: Backend) {}
 
@@ -34,7 +36,10 @@ export class TrackedBackend implements Backend {
       run: async (feeds) => {
         const start = performance.now();
         const out = await session.run(feeds);
-        this.runMs += performance.now() - start;
+        const ms = performance.now() - start;
+        this.runMs += ms;
+        const stat = this.runStats.get(name) ?? { runs: 0, ms: 0 };
+        this.runStats.set(name, { runs: stat.runs + 1, ms: stat.ms + ms });
         for (const t of Object.values(out)) this.alive.add(t);
         return out;
       },
