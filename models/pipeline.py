@@ -1,4 +1,4 @@
-"""One command: generate -> train (encoders, unet, adapters, judge) -> export -> evaluate.
+"""One command: generate -> train (encoders, unet, adapters, judge) -> evaluate -> export (pack defaults follow the evaluation).
 Resumable: finished stages are skipped, running ones resume from their last checkpoint.
 
   /usr/bin/python3 -m models.pipeline                 # full run (~1 h on 2 CPU cores)
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .common import REPO, get_cfg, log, workdir
 
-DEFAULT = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge", "export", "evaluate"]
+DEFAULT = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge", "evaluate", "export"]
 
 
 def main(argv=None):

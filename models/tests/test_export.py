@@ -1,0 +1,77 @@
+"""Every exported graph: ONNX checker, WebGPU op list, PyTorch vs onnxruntime-node parity."""
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.export import FILES, WEBGPU_OPS, check_ops, example_inputs, export_pack, modules_for, specs, torch_run
+from models.make_test_pack import tiny_models
+from models.tests.ort import REPO, have_ort, ort_run
+
+ATOL = 1e-4  # absolute tolerance, fp32 (observed max error ~2e-6)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    cfg, m = tiny_models()
+    out = tmp_path_factory.mktemp("pack") / "test-tiny"
+    export_pack(m, cfg, out, None, dict(steps=4), version="0.0.1",
+                description="Test pack: tiny networks with seeded random weights (models/make_test_pack.py); outputs are noise")
+    return cfg, m, out
+
+
+def test_manifest(pack):
+    cfg, _, out = pack
+    man = json.loads((out / "pack.json").read_text())
+    assert man["format"] == "realcustom-pack" and man["formatVersion"] == 1
+    for name, g in man["graphs"].items():
+        data = (out / g["file"]).read_bytes()
+        assert g["bytes"] == len(data) and g["sha256"] == hashlib.sha256(data).hexdigest()
+    for r in man["examples"]["references"]:
+        assert hashlib.sha256((out / r["file"]).read_bytes()).hexdigest() == r["sha256"]
+    assert [l["name"] for l in man["layers"]] == ["down.16", "mid.8", "up.16"]
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_webgpu_ops(pack, name):
+    _, _, out = pack
+    ops, bad = check_ops(out / FILES[name])
+    assert not bad, f"{name} uses {bad}"
+    assert "TopK" not in ops
+
+
+@pytest.mark.skipif(not have_ort(), reason="node_modules/onnxruntime-node missing (npm install)")
+@pytest.mark.parametrize("name", list(FILES))
+def test_ort_parity(pack, name):
+    cfg, m, out = pack
+    mods = modules_for(m, cfg)
+    ins, outs = specs(cfg)[name]
+    batch = 3 if ins[0][2][0] == "batch" else 1
+    ex = example_inputs(cfg, name, batch=batch, seed=11)
+    ref = torch_run(mods[name], ex)
+    got = ort_run(out / FILES[name], ex)
+    for (oname, _, shape), r in zip(outs, ref):
+        assert got[oname].shape == r.shape
+        err = float(np.abs(got[oname] - r).max())
+        assert err < ATOL, f"{name}.{oname}: max abs err {err}"
+
+
+def test_committed_test_pack_is_current(pack):
+    _, _, out = pack
+    committed = REPO / "public" / "models" / "test-tiny" / "pack.json"
+    if not committed.exists():
+        pytest.skip("no committed test pack")
+    a, b = json.loads(committed.read_text()), json.loads((out / "pack.json").read_text())
+    assert a == b, "regenerate with /usr/bin/python3 -m models.make_test_pack"
+
+
+@pytest.mark.skipif(not (REPO / "node_modules" / ".bin" / "tsx").exists(), reason="tsx missing")
+def test_ts_manifest_parser_accepts(pack):
+    _, _, out = pack
+    r = subprocess.run([str(REPO / "node_modules" / ".bin" / "tsx"), str(REPO / "models" / "tests" / "validate_pack.ts"),
+                        str(out / "pack.json")], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
