@@ -9,20 +9,31 @@ import type { BlobStore } from './blob-store';
 export const PACK_CACHE_NAME = 'realcustom-packs-v1';
 export const packCacheKey = (sha256: string, origin: string): string => `${origin}/__pack-cache__/sha256/${sha256}`;
 
+// The few Cache API members used, typed here because Node's types (this file is also
+// compiled with the Node project through protocol.ts) do not declare the Cache API.
+interface CacheLike {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+const env = globalThis as { caches?: { open(name: string): Promise<CacheLike> }; location?: { origin: string } };
+
 export class CacheApiStore implements BlobStore {
   readonly #origin: string;
-  #cache: Promise<Cache> | null = null;
+  #cache: Promise<CacheLike> | null = null;
 
-  constructor(origin: string = self.location.origin) {
+  constructor(origin: string = env.location?.origin ?? 'http://localhost') {
     this.#origin = origin;
   }
 
   static available(): boolean {
-    return typeof caches !== 'undefined';
+    return env.caches !== undefined;
   }
 
-  #open(): Promise<Cache> {
-    this.#cache ??= caches.open(PACK_CACHE_NAME);
+  #open(): Promise<CacheLike> {
+    const storage = env.caches;
+    if (!storage) return Promise.reject(new Error('the Cache API is not available here'));
+    this.#cache ??= storage.open(PACK_CACHE_NAME);
     return this.#cache;
   }
 

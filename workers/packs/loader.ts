@@ -25,7 +25,8 @@ export interface LoadedPack {
 }
 
 export interface LoadOptions {
-  budget: DeviceBudget;
+  /** Fixed, or chosen once the manifest is known (the EP may depend on its dtype). */
+  budget: DeviceBudget | ((m: Manifest) => DeviceBudget);
   store?: BlobStore | undefined;
   /** `loadedBytes`/`totalBytes` count the whole pack; `file` is the one in flight. */
   onProgress?: ((p: PackProgress) => void) | undefined;
@@ -42,7 +43,7 @@ export async function fetchManifest(
   let res: Response;
   try {
     // Revalidate: the manifest is what tells us a pack changed.
-    res = await fetchFn(url, { cache: 'no-cache', ...(opts.signal && { signal: opts.signal }) });
+    res = await fetchFn(url, { cache: 'no-cache', ...(opts.signal && { signal: opts.signal }) } as RequestInit);
   } catch (e) {
     if (e instanceof Error && e.name === 'AbortError')
       throw new EngineError('Cancelled', 'Pack loading was cancelled.');
@@ -59,7 +60,8 @@ export async function fetchManifest(
 
 export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<LoadedPack> {
   const manifest = await fetchManifest(baseUrl, opts);
-  const totalBytes = checkPackSize(manifest, opts.budget);
+  const budget = typeof opts.budget === 'function' ? opts.budget(manifest) : opts.budget;
+  const totalBytes = checkPackSize(manifest, budget);
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
   let done = 0;
   let downloadedBytes = 0;

@@ -48,7 +48,11 @@ function rulesFor(m: Manifest): Record<'textEncoder' | 'imageEncoder' | 'unet' |
     },
     outputs: unetOutputs,
   };
-  const global: GraphRules = { inputs: { ...unetCommon, image_embed: req([b, null]) }, outputs: unetOutputs };
+  // Without word_attention a global UNet still serves `global` mode, just not `masked-global`.
+  const global: GraphRules = {
+    inputs: { ...unetCommon, image_embed: req([b, null]) },
+    outputs: { ...unetOutputs, word_attention: opt([b, nL, Hm, Wm]) },
+  };
   return {
     textEncoder: {
       inputs: { input_ids: req([b, L], 'int64') },

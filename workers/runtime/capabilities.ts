@@ -38,21 +38,28 @@ function describeAdapter(adapter: GPUAdapter): AdapterInfo {
   };
 }
 
+/** What this code can see of its environment; typed loosely so it also compiles and runs in Node. */
+const env = globalThis as {
+  navigator?: { gpu?: GPU; hardwareConcurrency?: number };
+  isSecureContext?: boolean;
+  crossOriginIsolated?: boolean;
+};
+
 async function probeWebGpu(): Promise<{ webgpu: Capabilities['webgpu']; adapter: GPUAdapter | null }> {
-  const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
+  const gpu = env.navigator?.gpu;
   if (!gpu) {
-    const reason = self.isSecureContext
-      ? 'this browser has no WebGPU (navigator.gpu is missing)'
-      : 'the page is not a secure context';
+    const reason =
+      env.isSecureContext === false
+        ? 'the page is not a secure context'
+        : 'this browser has no WebGPU (navigator.gpu is missing)';
     return { webgpu: { available: false, reason }, adapter: null };
   }
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter)
-      return {
-        webgpu: { available: false, reason: 'no WebGPU adapter (blocklisted GPU or WebGPU disabled)' },
-        adapter: null,
-      };
+    if (!adapter) {
+      const reason = 'no WebGPU adapter (blocklisted GPU or WebGPU disabled)';
+      return { webgpu: { available: false, reason }, adapter: null };
+    }
     return { webgpu: { available: true, adapter: describeAdapter(adapter) }, adapter };
   } catch (e) {
     return { webgpu: { available: false, reason: `requestAdapter failed: ${String(e)}` }, adapter: null };
@@ -64,11 +71,12 @@ let cached: Promise<Probe> | null = null;
 /** Probes once per worker; `refresh` asks again (after a lost device the adapter is spent). */
 export function probeCapabilities(refresh = false): Promise<Probe> {
   if (refresh || !cached) {
+    const isolated = env.crossOriginIsolated === true;
     cached = probeWebGpu().then(({ webgpu, adapter }) => ({
       caps: {
         webgpu,
-        crossOriginIsolated: self.crossOriginIsolated,
-        wasmThreads: wasmThreadCount(self.crossOriginIsolated, self.navigator.hardwareConcurrency),
+        crossOriginIsolated: isolated,
+        wasmThreads: wasmThreadCount(isolated, env.navigator?.hardwareConcurrency),
       },
       adapter,
     }));

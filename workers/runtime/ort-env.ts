@@ -1,3 +1,5 @@
+/// <reference types="vite/client" />
+/// <reference types="@webgpu/types" />
 /**
  * onnxruntime-web's global settings, applied once before the first session: where its
  * runtime files are served (vite.config.ts serves them from `<base>/ort/`, so the app works
@@ -13,10 +15,10 @@ export interface OrtSettings {
 
 let applied = false;
 
-/** The app-served runtime folder; undefined outside a browser worker (Node finds its own). */
+/** The app-served runtime folder; undefined outside a browser (Node finds its own). */
 function runtimeFilesUrl(): string | undefined {
-  if (typeof WorkerGlobalScope === 'undefined') return undefined;
-  return new URL(`${import.meta.env.BASE_URL}ort/`, self.location.href).href;
+  const location = (globalThis as { location?: { href: string } }).location;
+  return location ? new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href : undefined;
 }
 
 export function configureOrt(settings: OrtSettings): typeof ort {

@@ -1,0 +1,24 @@
+/**
+ * The inference worker's entry: exposes `api` to the page through Comlink (one of the two
+ * files that import it; the page side is src/lib/worker-bridge.ts). Errors cross as
+ * EngineErrorInfo through the same `throw` handler the bridge registers, so the page gets
+ * an EngineError with its kind, not a bare string.
+ */
+import * as Comlink from 'comlink';
+import { api, setTransfer } from './api';
+import { deserializeError, serializeError } from './errors';
+
+const comlinkThrow = Comlink.transferHandlers.get('throw');
+if (comlinkThrow) {
+  Comlink.transferHandlers.set('throw', {
+    canHandle: comlinkThrow.canHandle,
+    serialize: (thrown: unknown) => [serializeError((thrown as { value: unknown }).value), []],
+    deserialize: (info: unknown) => {
+      throw deserializeError(info);
+    },
+  });
+}
+
+setTransfer((value, transfer) => Comlink.transfer(value, transfer));
+
+Comlink.expose(api);
