@@ -96,7 +96,7 @@ async function reference(): Promise<{ image: Float32Array; masks: Float32Array[]
     return { eps: await b.read(out.model_output!), attention: await b.read(out.word_attention!) };
   };
 
-  let x = gaussian(job.params.seed, c * h * w);
+  let x: Float32Array = gaussian(job.params.seed, c * h * w);
   let mask = ones;
   const masks: Float32Array[] = [];
   for (const [i, s] of ddimPlan(m.scheduler, job.params.steps).entries()) {
