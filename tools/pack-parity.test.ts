@@ -97,7 +97,7 @@ async function reference(): Promise<{ image: Float32Array; masks: Float32Array[]
   };
 
   let x: Float32Array = gaussian(job.params.seed, c * h * w);
-  let mask = ones;
+  let mask: Float32Array = ones;
   const masks: Float32Array[] = [];
   for (const [i, s] of ddimPlan(m.scheduler, job.params.steps).entries()) {
     const e0 = await run(x, s.timestep, s.alphaBar, uncond, 0, ones);
