@@ -1,0 +1,131 @@
+// The worker API end to end in Node: the shipped test pack served over HTTP, onnxruntime-web
+// on its WASM EP, the real engine. The WebGPU path runs in Playwright (e2e/).
+import { createReadStream, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from './api';
+import type { EngineEvent, Job, PackProgress, PackSummary, Rgba } from './protocol';
+
+const PUBLIC = join(import.meta.dirname, '..', 'public');
+const hasPack = existsSync(join(PUBLIC, 'models', 'test-tiny', 'pack.json'));
+
+let server: Server;
+let base = '';
+let summary: PackSummary;
+
+function reference(size: number): Rgba {
+  const data = new Uint8ClampedArray(size * size * 4);
+  for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : (i * 37) % 256;
+  return { width: size, height: size, data };
+}
+
+function job(id: string, steps: number): Job {
+  return {
+    id,
+    prompt: summary.examples.prompts[0] ?? 'a star',
+    targetWord: summary.examples.references[0]?.word ?? 'star',
+    reference: reference(summary.referenceSize),
+    params: { ...summary.defaults, mode: 'realcustom', steps, previewEvery: 1 },
+  };
+}
+
+function collect(): { events: EngineEvent[]; onEvent: (e: EngineEvent) => void; firstStep: Promise<void> } {
+  const events: EngineEvent[] = [];
+  let stepped = (): void => undefined;
+  const firstStep = new Promise<void>((resolve) => (stepped = resolve));
+  return {
+    events,
+    firstStep,
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'step') stepped();
+    },
+  };
+}
+
+describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = join(PUBLIC, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      if (!path.startsWith(PUBLIC) || !existsSync(path)) {
+        res.writeHead(404, { 'content-type': 'text/html' }).end('<!doctype html>not found');
+        return;
+      }
+      createReadStream(path).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/test-tiny/`;
+    const progress: PackProgress[] = [];
+    summary = await api.loadPack(base, (p) => progress.push(p), 'wasm');
+    expect(progress.at(-1)?.loadedBytes).toBe(summary.totalBytes);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api.dispose();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('summarizes the pack and the runtime', async () => {
+    expect(summary.name).toBe('test-tiny');
+    expect(summary.runtime.ep).toBe('wasm');
+    expect(summary.runtime.reason).toMatch(/user/);
+    expect(summary.modes).toContain('realcustom');
+    expect(await api.runtimeInfo()).toEqual(summary.runtime);
+  });
+
+  it('runs a job: steps in order, then exactly one done, and no tensor leaks', async () => {
+    const { events, onEvent } = collect();
+    expect(await api.generate(job('j1', 3), onEvent)).toBe('done');
+    const steps = events.filter((e) => e.type === 'step');
+    expect(steps.map((e) => e.step)).toEqual([1, 2, 3]);
+    expect(events.at(-1)?.type).toBe('done');
+    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    expect((await api.stats())?.liveTensors).toBe(0);
+  }, 120_000);
+
+  it('a new job replaces a running one, which reports cancelled', async () => {
+    const first = collect();
+    const second = collect();
+    const a = api.generate(job('a', 1000), first.onEvent);
+    await first.firstStep;
+    const b = api.generate(job('b', 2), second.onEvent);
+    expect(await a).toBe('cancelled');
+    expect(await b).toBe('done');
+    expect(first.events.at(-1)).toMatchObject({ type: 'cancelled', jobId: 'a' });
+  }, 120_000);
+
+  it('cancel is answered at once and stops the job', async () => {
+    const { events, onEvent, firstStep } = collect();
+    const run = api.generate(job('c', 1000), onEvent);
+    await firstStep;
+    expect(await api.cancel('c')).toBe(true);
+    expect(await api.cancel('no-such-job')).toBe(false);
+    expect(await run).toBe('cancelled');
+    expect(events.filter((e) => e.type === 'cancelled')).toHaveLength(1);
+  }, 120_000);
+
+  it('bad input becomes a typed error event, and the next job still runs', async () => {
+    const { events, onEvent } = collect();
+    const bad = job('bad', 2);
+    bad.params.steps = Number.NaN;
+    expect(await api.generate(bad, onEvent)).toBe('error');
+    expect(events.at(-1)).toMatchObject({ type: 'error', jobId: 'bad', error: { kind: 'BadInput' } });
+    expect(await api.generate(job('after', 1), () => undefined)).toBe('done');
+  }, 120_000);
+
+  it('self-test runs a graph and reports finite outputs and timings', async () => {
+    const r = await api.selfTest({ graph: 'unet', ep: 'wasm', runs: 2 });
+    expect(r.runMs).toHaveLength(2);
+    expect(r.outputs.map((o) => o.name).sort()).toEqual(['model_output', 'word_attention']);
+    for (const o of r.outputs) {
+      expect(o.nonFinite).toBe(0);
+      expect(o.values.length).toBe(o.dims.reduce((a, b) => a * b, 1));
+    }
+  }, 120_000);
+
+  it('refuses WebGPU where there is none, typed', async () => {
+    await expect(api.selfTest({ ep: 'webgpu' })).rejects.toMatchObject({ kind: 'WebGpuUnavailable' });
+  });
+});
