@@ -83,6 +83,10 @@ export async function runJob(
     );
     const [c, h, w] = manifest.latent.shape;
     let latent = jobScope.track(backend.float32(gaussian(params.seed, c * h * w), [1, c, h, w]));
+    // Rows of the latent the UNet sees at step `index`: 2 while a mask is made ([∅, T] then
+    // [TI] on the latent itself), else the whole batch of the mode.
+    const batchAt = (index: number) => (plan.masked && !maskFrozenAt(params, index) ? 2 : plan.rows.length);
+    let tiled = jobScope.track(await parts.helpers.expand(latent, batchAt(0)));
     let frozenMask: TensorHandle | null = null; // [3, 1, Hm, Wm] once the mask is frozen
     let maps: MaskMaps | null = null;
     let firstPreviewMs: number | null = null;
@@ -108,15 +112,14 @@ export async function runJob(
           );
           return stepScope.trackAll(await unet.session.run(feeds));
         };
-        const tile = async (b: number) => stepScope.track(await parts.helpers.expand(latent, b));
         let outputs: [TensorHandle] | [TensorHandle, TensorHandle];
 
         if (!plan.masked || frozen) {
-          const out = await runUnet(plan.rows, await tile(plan.rows.length), frozenMask);
+          const out = await runUnet(plan.rows, tiled, frozenMask);
           outputs = [out.model_output!];
         } else {
           // Guidance pass [∅, T] → mask from the T row → customized pass [TI] with the mask.
-          const textPass = await runUnet(['uncond', 'text'], await tile(2), null);
+          const textPass = await runUnet(['uncond', 'text'], tiled, null);
           const made = stepScope.trackAll(
             await parts.helpers.mask(
               textPass.word_attention!,
@@ -134,11 +137,16 @@ export async function runJob(
             frozenMask = jobScope.track(await parts.helpers.expand(made.mask, 3));
         }
 
-        const { next, nonfinite } = await parts.helpers.step(outputs, plan.weights, latent, s.a, s.b);
+        // The last step tiles to 1 row: a 1-row copy is cheaper than a second graph variant.
+        const nextBatch = index + 1 < schedule.length ? batchAt(index + 1) : 1;
+        const { next, nextTiled, nonfinite } = await parts.helpers.step(outputs, plan.weights, latent, s, nextBatch);
         stepScope.track(nonfinite);
         jobScope.track(next);
+        jobScope.track(nextTiled);
         jobScope.release(latent);
+        jobScope.release(tiled);
         latent = next;
+        tiled = nextTiled;
 
         if (stepNumber % params.previewEvery === 0) {
           await readback.checkLatent(nonfinite, stepNumber);

@@ -54,10 +54,13 @@ describe('helper graphs on onnxruntime-node', () => {
     const weights = dualWeights(7.5, 12.5);
     const out = backend.float32(rows, [3, 4, 3, 3]);
     const latent = backend.float32(x, shape);
-    const { next, nonfinite } = await helpers.step([out], weights, latent, s.a, s.b);
-    expectClose(await backend.read(next), ddimUpdate(s, x, combineRows(rows, weights)), 1e-4);
+    const { next, nextTiled, nonfinite } = await helpers.step([out], weights, latent, s, 3);
+    const want = ddimUpdate(s, x, combineRows(rows, weights));
+    expectClose(await backend.read(next), want, 1e-4);
+    expect(nextTiled.dims).toEqual([3, 4, 3, 3]);
+    expectClose(await backend.read(nextTiled), Float32Array.from([...want, ...want, ...want]), 1e-4);
     expect((await backend.read(nonfinite))[0]).toBe(0);
-    for (const t of [out, latent, next, nonfinite]) backend.dispose(t);
+    for (const t of [out, latent, next, nextTiled, nonfinite]) backend.dispose(t);
   });
 
   it('step (two tensors) equals the concatenated single-tensor step; NaN is flagged', async () => {
@@ -67,7 +70,7 @@ describe('helper graphs on onnxruntime-node', () => {
     const ab = backend.float32(rows.slice(0, 16), [2, 2, 2, 2]);
     const c = backend.float32(rows.slice(16), [1, 2, 2, 2]);
     const latent = backend.float32(x, [1, 2, 2, 2]);
-    const { next, nonfinite } = await helpers.step([ab, c], weights, latent, 0.9, 0.3);
+    const { next, nextTiled, nonfinite } = await helpers.step([ab, c], weights, latent, { a: 0.9, b: 0.3 }, 1);
     const want = ddimUpdate(
       { timestep: 0, alphaBar: 0, alphaBarPrev: 0, a: 0.9, b: 0.3 },
       x,
@@ -79,9 +82,11 @@ describe('helper graphs on onnxruntime-node', () => {
     const bad = x.slice();
     bad[5] = Infinity;
     const badLatent = backend.float32(bad, [1, 2, 2, 2]);
-    const r = await helpers.step([ab, c], weights, badLatent, 0.9, 0.3);
+    const r = await helpers.step([ab, c], weights, badLatent, { a: 0.9, b: 0.3 }, 2);
     expect(Number.isNaN((await backend.read(r.nonfinite))[0])).toBe(true);
-    for (const t of [ab, c, latent, next, nonfinite, badLatent, r.next, r.nonfinite]) backend.dispose(t);
+    for (const t of [ab, c, latent, next, nextTiled, nonfinite, badLatent, r.next, r.nextTiled, r.nonfinite]) {
+      backend.dispose(t);
+    }
   });
 
   for (const binary of [false, true]) {

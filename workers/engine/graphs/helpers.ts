@@ -50,14 +50,17 @@ export class HelperGraphs {
     return this.single('scale', { x }, { s: this.floats([s]) }, 'y');
   }
 
-  /** Guided DDIM update; `outputs` are one or two model_output tensors whose rows match `weights`. */
+  /**
+   * Guided DDIM update; `outputs` are one or two model_output tensors whose rows match
+   * `weights`. Also returns the new latent tiled to `nextBatch` rows for the next step.
+   */
   async step(
     outputs: readonly [TensorHandle] | readonly [TensorHandle, TensorHandle],
     weights: readonly number[],
     latent: TensorHandle,
-    a: number,
-    b: number,
-  ): Promise<{ next: TensorHandle; nonfinite: TensorHandle }> {
+    coefficients: { a: number; b: number },
+    nextBatch: number,
+  ): Promise<{ next: TensorHandle; nextTiled: TensorHandle; nonfinite: TensorHandle }> {
     const rows: Record<string, TensorHandle> =
       outputs.length === 1 ? { model_output: outputs[0] } : { output_a: outputs[0], output_b: outputs[1] };
     const out = await this.run(
@@ -65,11 +68,12 @@ export class HelperGraphs {
       { ...rows, latent },
       {
         weights: this.floats(weights),
-        a: this.floats([a]),
-        b: this.floats([b]),
+        a: this.floats([coefficients.a]),
+        b: this.floats([coefficients.b]),
+        tile_shape: this.ints([nextBatch, 1, 1, 1]),
       },
     );
-    return { next: out.next_latent!, nonfinite: out.nonfinite! };
+    return { next: out.next_latent!, nextTiled: out.next_tiled!, nonfinite: out.nonfinite! };
   }
 
   /** RealCustom mask from row `row` of word_attention; k positions kept. */

@@ -3,6 +3,8 @@
  * the device. ε = Σ_b weights[b]·model_output[b]; next = a·latent + b·ε (see scheduler.ts
  * for why DDIM is two scalars). `nonfinite` is Σ(next·0): 0 when every value is finite,
  * NaN otherwise; reading it costs 4 bytes, so the engine checks the latent cheaply.
+ * `next_tiled` is the new latent already tiled to the next step's batch (`tile_shape` =
+ * [B, 1, 1, 1]), which saves a separate expand run per step.
  *
  * Two variants: one model_output tensor (batched passes), or two that are concatenated
  * on the batch axis (the unbatched realcustom step: [∅, T] from the text pass, [TI] from
@@ -29,6 +31,7 @@ export function buildStepGraph(variant: StepVariant): Uint8Array {
   const latent = g.input('latent', 'float', [1, 'c', 'h', 'w']);
   const a = g.input('a', 'float', [1]);
   const b = g.input('b', 'float', [1]);
+  const tileShape = g.input('tile_shape', 'int64', [4]);
 
   const w4 = g.op('Unsqueeze', [weights, g.ints([1, 2, 3])]);
   const guided = g.op('ReduceSum', [g.op('Mul', [rows, w4]), g.ints([0])], { keepdims: 1 });
@@ -37,5 +40,6 @@ export function buildStepGraph(variant: StepVariant): Uint8Array {
 
   g.output('next_latent', next, 'float', [1, 'c', 'h', 'w']);
   g.output('nonfinite', nonfinite, 'float', []);
+  g.output('next_tiled', g.op('Expand', [next, tileShape]), 'float', ['next_batch', 'c', 'h', 'w']);
   return g.build();
 }
