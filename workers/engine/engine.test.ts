@@ -154,6 +154,8 @@ describe('engine loop (fake pack, onnxruntime-node)', () => {
     expect(await error(job({ seed: 1.5 }))).toContain('whole number');
     expect(await error(job({ mode: 'global' }, { reference: null }))).toContain('needs a reference image');
     expect(await error(job({ mode: 'nope' as Params['mode'] }))).toContain('not available');
+    expect(await error({ id: 'j' } as Job)).toContain('must be text');
+    expect(await error({ id: 'j', prompt: 'a star', targetWord: 'star' } as Job)).toContain('malformed');
     // `text` mode needs neither a reference nor a target in the prompt.
     expect(
       of(await collect(engine, job({ mode: 'text', steps: 1 }, { reference: null, targetWord: 'ball' })), 'done'),

@@ -96,7 +96,12 @@ export class Engine {
     try {
       analysis = validateJob(job, this.tokenizer, this.modes, this.manifest.scheduler.trainTimesteps);
     } catch (err) {
-      emit({ type: 'error', jobId, error: (err as EngineError).toInfo() });
+      // A malformed job (missing params…) throws a TypeError: still answered, never thrown.
+      const info =
+        err instanceof EngineError
+          ? err.toInfo()
+          : new EngineError('BadInput', `The job is malformed: ${String(err)}`).toInfo();
+      emit({ type: 'error', jobId, error: info });
       return;
     }
     const parts = {

@@ -52,6 +52,7 @@ export async function runJob(
   const jobScope = new Scope(backend);
   const started = performance.now();
   let completed = 0;
+  let phase = 'encoding the prompt'; // for error messages: what was going on
   const checkAbort = () => {
     if (signal.aborted) throw new Cancelled();
   };
@@ -61,6 +62,7 @@ export async function runJob(
     const plan = planFor(params);
     const unet = plan.graph === 'unet' ? parts.graphs.unet : parts.graphs.unetGlobal!;
     const tensors = await encode(parts, job, plan, jobScope, emit);
+    phase = 'preparing the first step';
     checkAbort();
     emit({ type: 'loading', jobId: job.id, phase: 'preparing' });
 
@@ -102,6 +104,7 @@ export async function runJob(
       const stepScope = new Scope(backend);
       const frozen = plan.masked && maskFrozenAt(params, index);
       const stepNumber = index + 1;
+      phase = `running step ${stepNumber}`;
       let preview: Rgba | null = null;
       try {
         const runUnet = async (rows: readonly RowKind[], latentB: TensorHandle, mask: TensorHandle | null) => {
@@ -183,6 +186,7 @@ export async function runJob(
       emit(event, transfers(event.preview, event.mask, event.layerMasks));
     }
 
+    phase = 'decoding the image';
     const finalScope = new Scope(backend);
     let image: Rgba;
     try {
@@ -200,7 +204,7 @@ export async function runJob(
     );
   } catch (err) {
     if (err instanceof Cancelled) emit({ type: 'cancelled', jobId: job.id, atStep: completed });
-    else emit({ type: 'error', jobId: job.id, error: classifyError(err, `running step ${completed + 1}`).toInfo() });
+    else emit({ type: 'error', jobId: job.id, error: classifyError(err, phase).toInfo() });
   } finally {
     jobScope.disposeAll();
   }
