@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from './api';
+import { api, setTransfer } from './api';
 import type { EngineEvent, Job, PackProgress, PackSummary, Rgba } from './protocol';
 
 const PUBLIC = join(import.meta.dirname, '..', 'public');
@@ -47,6 +47,9 @@ function collect(): { events: EngineEvent[]; onEvent: (e: EngineEvent) => void; 
 
 describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
   beforeAll(async () => {
+    // As across the worker boundary: transferred buffers are detached on the sending side,
+    // so the engine must never touch an array again once it has emitted it.
+    setTransfer((value, transfer) => structuredClone(value, { transfer }));
     server = createServer((req, res) => {
       const path = join(PUBLIC, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
       if (!path.startsWith(PUBLIC) || !existsSync(path)) {

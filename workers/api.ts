@@ -89,22 +89,28 @@ async function releaseLoaded(): Promise<void> {
   const old = loaded;
   loaded = null;
   if (!old) return;
-  await old.engine.release().catch(() => undefined); // a dead device may fail releases; free the rest
-  await old.backend.release();
+  const release = async () => {
+    await old.engine.release().catch(() => undefined);
+    await old.backend.release();
+  };
+  // After a lost device onnxruntime may never answer; the worker is about to be replaced
+  // anyway (see ensureAlive), so do not let dispose() hang on it.
+  if (old.backend.deadReason) void release().catch(() => undefined);
+  else await release();
 }
 
 /**
- * After a lost GPU device the backend is dead. onnxruntime-web sets WebGPU up once per
- * worker, so its sessions are rebuilt on WASM here (the job can be retried at once); a
- * fresh worker (the page bridge's restart) gets WebGPU back.
+ * After a lost GPU device the backend is dead, and so is this worker's onnxruntime: it sets
+ * WebGPU up once per worker, and a run cut off by the loss leaves its WASM instance busy
+ * for good ("Session already started"). So the only real recovery is a fresh worker: every
+ * call reports DeviceLost until the page bridge replaces the worker and reloads the pack
+ * (from the cache, no download).
  */
-async function ensureAlive(): Promise<Loaded> {
+function ensureAlive(): Loaded {
   const current = requireLoaded();
-  if (!current.backend.deadReason) return current;
-  await releaseLoaded();
-  const choice = { ep: 'wasm' as const, reason: 'The GPU device was lost: running on WASM until the engine restarts' };
-  loaded = await startRuntime(current.pack, choice);
-  return loaded;
+  const dead = current.backend.deadReason;
+  if (dead) throw dead;
+  return current;
 }
 
 async function stopJob(): Promise<void> {
@@ -190,7 +196,7 @@ export const api = {
     };
     const finished = (async () => {
       try {
-        const current = await ensureAlive();
+        const current = ensureAlive();
         await current.engine.run(job, emit, abort.signal);
       } catch (e) {
         const err = classifyError(e, 'running the job');

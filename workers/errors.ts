@@ -107,11 +107,10 @@ export function classifyError(err: unknown, context?: string): EngineError {
     );
   }
   if (DEVICE_LOST_PATTERNS.some((p) => p.test(text))) {
-    return new EngineError(
-      'DeviceLost',
-      `The GPU device was lost${where}. The engine rebuilds its sessions on the next run; try again.`,
-      { detail: text, cause: err },
-    );
+    return new EngineError('DeviceLost', `The GPU device was lost${where}. The engine restarts; run the job again.`, {
+      detail: text,
+      cause: err,
+    });
   }
   if (NO_WEBGPU_PATTERNS.some((p) => p.test(text))) {
     return new EngineError('WebGpuUnavailable', `WebGPU is not available${where}. Switch to WASM.`, {

@@ -4,7 +4,7 @@
  * denoising step moves nothing to the CPU unless the engine `read`s it; every read is
  * counted. The backend owns every session and tensor it creates and releases them all in
  * `release()`. When the GPU device is lost it turns itself dead: every later call throws
- * DeviceLost, and the owner builds a new backend (see api.ts).
+ * DeviceLost, and the owner replaces the whole worker (see ensureAlive in api.ts).
  */
 import type * as Ort from 'onnxruntime-web';
 import type { Backend, GraphSession, TensorDType, TensorHandle } from '../engine/backend';
@@ -22,6 +22,24 @@ class OrtTensor implements TensorHandle {
   get dims(): readonly number[] {
     return this.tensor.dims;
   }
+}
+
+/**
+ * Once the device is gone, onnxruntime's pending buffer mappings reject with nobody
+ * listening ("Buffer was unmapped before mapping was resolved"). Those are echoes of the
+ * loss already reported as DeviceLost, not new failures, so they are not left to surface
+ * as uncaught errors.
+ */
+let ignoringGpuRejections = false;
+function ignoreGpuRejectionsAfterLoss(): void {
+  const scope = globalThis as {
+    addEventListener?: (type: string, fn: (ev: { reason: unknown; preventDefault(): void }) => void) => void;
+  };
+  if (ignoringGpuRejections || !scope.addEventListener) return;
+  ignoringGpuRejections = true;
+  scope.addEventListener('unhandledrejection', (ev) => {
+    if (/GPUBuffer|mapAsync|device (was |is )?(lost|destroyed)/i.test(String(ev.reason))) ev.preventDefault();
+  });
 }
 
 export interface OrtBackendOptions extends OrtSettings {
@@ -80,6 +98,9 @@ export class OrtBackend implements Backend {
       session = await this.#ort.InferenceSession.create(model, {
         executionProviders: [this.ep],
         graphOptimizationLevel: 'all',
+        // Errors only: ORT's "some nodes were not assigned to the preferred EP" warning is
+        // normal on WebGPU (shape ops run on the CPU by design) and would read as a failure.
+        logSeverityLevel: 3,
         // Outputs stay on the GPU and feed the next run; the engine reads back only previews.
         ...(gpu && { preferredOutputLocation: 'gpu-buffer' as const }),
       });
@@ -185,9 +206,10 @@ export class OrtBackend implements Backend {
       const why = info.message ? `${info.reason}: ${info.message}` : info.reason;
       this.#dead ??= new EngineError(
         'DeviceLost',
-        'The GPU device was lost (driver reset, GPU removed, or the browser reclaimed it). The engine rebuilds its sessions; try again.',
+        'The GPU device was lost (driver reset, GPU removed, or the browser reclaimed it). The engine restarts; run the job again.',
         { detail: why },
       );
+      ignoreGpuRejectionsAfterLoss();
       this.onDeviceLost?.(this.#dead);
       throw this.#dead;
     });

@@ -28,7 +28,7 @@ export function configureOrt(settings: OrtSettings): typeof ort {
   if (wasmPaths !== undefined) ort.env.wasm.wasmPaths = wasmPaths;
   ort.env.wasm.numThreads = settings.numThreads;
   ort.env.wasm.proxy = false; // we already are the worker
-  ort.env.logLevel = 'warning';
+  ort.env.logLevel = 'error';
   if (settings.adapter) ort.env.webgpu.adapter = settings.adapter;
   return ort;
 }
