@@ -8,4 +8,7 @@ export interface BlobStore {
   /** Best effort: a full quota must not fail the load. */
   put(sha256: string, bytes: Uint8Array): Promise<void>;
   delete(sha256: string): Promise<void>;
+  /** The last good `pack.json` per URL, for loading a visited pack offline. */
+  getText?(url: string): Promise<string | null>;
+  putText?(url: string, text: string): Promise<void>;
 }

@@ -8,6 +8,8 @@ import type { BlobStore } from './blob-store';
 /** Exported for the e2e tests, which inspect and corrupt entries. */
 export const PACK_CACHE_NAME = 'realcustom-packs-v1';
 export const packCacheKey = (sha256: string, origin: string): string => `${origin}/__pack-cache__/sha256/${sha256}`;
+const manifestKey = (url: string, origin: string): string =>
+  `${origin}/__pack-cache__/manifest/${encodeURIComponent(url)}`;
 
 // The few Cache API members used, typed here because Node's types (this file is also
 // compiled with the Node project through protocol.ts) do not declare the Cache API.
@@ -55,5 +57,18 @@ export class CacheApiStore implements BlobStore {
 
   async delete(sha256: string): Promise<void> {
     await (await this.#open()).delete(packCacheKey(sha256, this.#origin));
+  }
+
+  async getText(url: string): Promise<string | null> {
+    const res = await (await this.#open()).match(manifestKey(url, this.#origin));
+    return res ? res.text() : null;
+  }
+
+  async putText(url: string, text: string): Promise<void> {
+    try {
+      await (await this.#open()).put(manifestKey(url, this.#origin), new Response(text));
+    } catch (e) {
+      console.warn('pack cache: could not store the manifest:', e);
+    }
   }
 }

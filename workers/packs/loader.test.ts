@@ -21,6 +21,13 @@ class MemoryStore implements BlobStore {
   async delete(sha: string) {
     this.entries.delete(sha);
   }
+  readonly texts = new Map<string, string>();
+  async getText(url: string) {
+    return this.texts.get(url) ?? null;
+  }
+  async putText(url: string, text: string) {
+    this.texts.set(url, text);
+  }
 }
 
 async function expectPackInvalid(p: Promise<unknown>, file: string, message: RegExp): Promise<void> {
@@ -99,6 +106,18 @@ describe('loadPack', () => {
     expect(requested).toEqual([`${BASE}pack.json`]);
     expect(second.downloadedBytes).toBe(0);
     expect(second.graphs.unet).toEqual(files.get(manifest.graphs.unet.file));
+  });
+
+  it('loads a visited pack offline: last good manifest, graphs from the store', async () => {
+    const { files } = await makeFixturePack();
+    const store = new MemoryStore();
+    await loadPack(BASE, { budget, store, fetchFn: memoryFetch(BASE, files) });
+    const offline = async (): Promise<Response> => {
+      throw new TypeError('Failed to fetch');
+    };
+    const again = await loadPack(BASE, { budget, store, fetchFn: offline });
+    expect(again.downloadedBytes).toBe(0);
+    await expectPackInvalid(loadPack(BASE, { budget, fetchFn: offline }), 'pack.json', /could not be downloaded/);
   });
 
   it('drops a stale cache entry and refetches it', async () => {

@@ -34,19 +34,24 @@ export interface LoadOptions {
   fetchFn?: FetchFn;
 }
 
+/**
+ * Network first (the manifest is what tells us a pack changed), the last good copy when
+ * offline: with the graphs cached by hash, a visited pack then loads with no network.
+ */
 export async function fetchManifest(
   baseUrl: string,
-  opts: Pick<LoadOptions, 'signal' | 'fetchFn'> = {},
+  opts: Pick<LoadOptions, 'signal' | 'fetchFn' | 'store'> = {},
 ): Promise<Manifest> {
   const url = new URL('pack.json', baseUrl).href;
   const fetchFn = opts.fetchFn ?? ((u, i) => fetch(u, i));
   let res: Response;
   try {
-    // Revalidate: the manifest is what tells us a pack changed.
     res = await fetchFn(url, { cache: 'no-cache', ...(opts.signal && { signal: opts.signal }) } as RequestInit);
   } catch (e) {
     if (e instanceof Error && e.name === 'AbortError')
       throw new EngineError('Cancelled', 'Pack loading was cancelled.');
+    const cached = await opts.store?.getText?.(url);
+    if (cached) return parseManifest(cached);
     throw packInvalid(
       'pack.json',
       `could not be downloaded from ${url} (offline, wrong URL or blocked by CORS)`,
@@ -55,7 +60,10 @@ export async function fetchManifest(
   }
   if (!res.ok)
     throw packInvalid('pack.json', `HTTP ${res.status} ${res.statusText} from ${url} — no pack at this address`);
-  return parseManifest(await res.text());
+  const text = await res.text();
+  const manifest = parseManifest(text);
+  await opts.store?.putText?.(url, text); // only a valid manifest is kept
+  return manifest;
 }
 
 export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<LoadedPack> {
