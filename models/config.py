@@ -5,16 +5,16 @@ FULL = dict(
     name="toyworld", image_size=32, latent_ch=12, latent_hw=16,
     text_dim=64, text_layers=2, text_heads=4,
     vit_dim=64, vit_layers=3, vit_heads=4, patch=4, embed_dim=64,
-    ch1=64, ch2=128, heads=4, global_tokens=4, score_hidden=64,
+    ch1=48, ch2=96, heads=4, global_tokens=4, score_hidden=64,
     judge_ch=32,
     # data
     n_train=16000, n_adapt=8000, n_test=1000, seed=1234,
     # training budgets (minutes of wall time, CPU) and batch sizes
     enc_minutes=5.0, enc_batch=64, enc_lr=1e-3,
-    unet_minutes=34.0, unet_batch=32, unet_lr=6e-4, ema=0.995, text_drop=0.1, ground_w=0.1,
-    rc_minutes=9.0, ip_minutes=6.0, adapt_batch=32, adapt_lr=5e-4,
+    unet_minutes=55.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.1,
+    rc_minutes=9.0, ip_minutes=6.0, adapt_batch=32, adapt_lr=1e-3,
     judge_minutes=3.0, judge_batch=128,
-    max_steps=None, ckpt_every_s=180, snapshot_step=700,
+    max_steps=None, ckpt_every_s=180, snapshot_step=400,
     # evaluation
     eval_n_t2i=64, eval_n_loc=200, eval_n_custom=24, eval_steps=20,
 )

@@ -31,7 +31,7 @@ def main(argv=None):
     ap.add_argument("--out", default=str(REPO / "public" / "models" / "test-tiny"))
     args = ap.parse_args(argv)
     cfg, m = tiny_models()
-    export_pack(m, cfg, args.out, None, dict(steps=4), version="0.0.1",
+    export_pack(m, cfg, args.out, None, dict(steps=4, maskReuseStep=2), version="0.0.1",
                 description="Test pack: tiny networks with seeded random weights (models/make_test_pack.py); outputs are noise")
     print("wrote", args.out)
 

@@ -19,7 +19,7 @@ ATOL = 1e-4  # absolute tolerance, fp32 (observed max error ~2e-6)
 def pack(tmp_path_factory):
     cfg, m = tiny_models()
     out = tmp_path_factory.mktemp("pack") / "test-tiny"
-    export_pack(m, cfg, out, None, dict(steps=4), version="0.0.1",
+    export_pack(m, cfg, out, None, dict(steps=4, maskReuseStep=2), version="0.0.1",
                 description="Test pack: tiny networks with seeded random weights (models/make_test_pack.py); outputs are noise")
     return cfg, m, out
 
