@@ -118,6 +118,17 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     expect(await api.generate(job('after', 1), () => undefined)).toBe('done');
   }, 120_000);
 
+  it('out of memory is a typed, explained error, and the next job runs', async () => {
+    await api.simulateOutOfMemory();
+    const { events, onEvent } = collect();
+    expect(await api.generate(job('oom', 2), onEvent)).toBe('error');
+    const last = events.at(-1);
+    expect(last).toMatchObject({ type: 'error', error: { kind: 'OutOfMemory' } });
+    expect(last?.type === 'error' && last.error.message).toMatch(/Out of memory .*switch to WASM/);
+    expect((await api.stats())?.liveTensors).toBe(0);
+    expect(await api.generate(job('after-oom', 1), () => undefined)).toBe('done');
+  }, 120_000);
+
   it('self-test runs a graph and reports finite outputs and timings', async () => {
     const r = await api.selfTest({ graph: 'unet', ep: 'wasm', runs: 2 });
     expect(r.runMs).toHaveLength(2);

@@ -264,6 +264,11 @@ export const api = {
     await requireLoaded().backend.loseDeviceForTest();
   },
 
+  /** Test hook: the next graph run hits a real out-of-memory failure (then all is normal again). */
+  async simulateOutOfMemory(): Promise<void> {
+    requireLoaded().backend.armOutOfMemoryForTest();
+  },
+
   /** Cancels work and frees every session and GPU buffer. The page ends the worker after. */
   async dispose(): Promise<void> {
     loading?.abort();

@@ -58,16 +58,9 @@ export class OrtBackend implements Backend {
   readonly #tensors = new Set<OrtTensor>();
   #bytesReadBack = 0;
   #dead: EngineError | null = null;
-  #gpuError: EngineError | null = null;
   #device: GPUDevice | null = null;
   #lostSignal: Promise<never> | null = null;
-  readonly #onUncaptured = (ev: GPUUncapturedErrorEvent) => {
-    const err = ev.error;
-    this.#gpuError =
-      typeof GPUOutOfMemoryError !== 'undefined' && err instanceof GPUOutOfMemoryError
-        ? classifyError(new Error(`GPUOutOfMemoryError: ${err.message}`), 'running a graph on WebGPU')
-        : classifyError(new Error(`WebGPU error: ${err.message}`), 'running a graph on WebGPU');
-  };
+  #oomArmed = false;
   /** Called once when the device is lost, so the owner can tell the page right away. */
   onDeviceLost: ((err: EngineError) => void) | null = null;
 
@@ -133,21 +126,49 @@ export class OrtBackend implements Backend {
     const ortFeeds: Record<string, Ort.Tensor> = {};
     for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = this.#unwrap(v);
     let out: Ort.InferenceSession.ReturnType;
+    const scoped = this.#pushErrorScopes();
+    if (this.#oomArmed) this.#allocateTooMuch(scoped);
     try {
       // A lost device can leave a run waiting forever; the race turns that into an error.
       out = await (this.#lostSignal ? Promise.race([session.run(ortFeeds), this.#lostSignal]) : session.run(ortFeeds));
     } catch (e) {
+      await scoped.pop();
       throw this.#dead ?? classifyError(e, `running ${name} on ${this.ep}`);
     }
+    const gpuFailure = await scoped.pop();
     const result: Record<string, TensorHandle> = {};
     for (const [k, t] of Object.entries(out)) result[k] = this.#track(t);
-    const failure = this.#dead ?? this.#gpuError;
+    const failure = this.#dead ?? (gpuFailure && classifyError(gpuFailure, `running ${name} on WebGPU`));
     if (failure) {
-      this.#gpuError = null;
+      // The outputs of a run whose GPU work failed are garbage (often zeros): never hand them on.
       for (const h of Object.values(result)) this.dispose(h);
       throw failure;
     }
     return result;
+  }
+
+  /**
+   * WebGPU reports allocation and validation failures asynchronously, not as exceptions, and
+   * the run still "succeeds" with garbage. Error scopes around the run attribute them to it
+   * exactly; the first error in a scope is the root cause.
+   */
+  #pushErrorScopes(): { pop(): Promise<Error | null> } {
+    const device = this.#device;
+    if (!device || this.#dead) return { pop: async () => null };
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    return {
+      pop: async () => {
+        try {
+          const validation = await device.popErrorScope();
+          const oom = await device.popErrorScope();
+          if (oom) return new Error(`GPUOutOfMemoryError: ${oom.message}`);
+          return validation ? new Error(`WebGPU validation error: ${validation.message}`) : null;
+        } catch {
+          return null; // the device is gone; #dead says so
+        }
+      },
+    };
   }
 
   float32(data: Float32Array, dims: readonly number[]): TensorHandle {
@@ -187,7 +208,29 @@ export class OrtBackend implements Backend {
     const sessions = [...this.#sessions];
     this.#sessions.clear();
     await Promise.allSettled(sessions.map((s) => s.release()));
-    this.#device?.removeEventListener('uncapturederror', this.#onUncaptured);
+  }
+
+  /**
+   * Test hook: the next run makes a real allocation the device must refuse (a GPU buffer over
+   * maxBufferSize, or an impossible ArrayBuffer on WASM), so the genuine OOM path is taken.
+   */
+  armOutOfMemoryForTest(): void {
+    this.#oomArmed = true;
+  }
+
+  #allocateTooMuch(scoped: { pop(): Promise<Error | null> }): void {
+    this.#oomArmed = false;
+    if (this.#device) {
+      const size = this.#device.limits.maxBufferSize + 4;
+      this.#device.createBuffer({ size, usage: GPUBufferUsage.STORAGE }).destroy(); // fails inside the scope
+      return;
+    }
+    try {
+      new ArrayBuffer(Number.MAX_SAFE_INTEGER);
+    } catch (e) {
+      void scoped.pop();
+      throw classifyError(e, `running a graph on ${this.ep}`);
+    }
   }
 
   /** Test hook: destroys onnxruntime's GPU device, exactly as a driver reset would lose it. */
@@ -201,7 +244,6 @@ export class OrtBackend implements Backend {
   async #watchDevice(): Promise<void> {
     const device = (await this.#ort.env.webgpu.device) as GPUDevice;
     this.#device = device;
-    device.addEventListener('uncapturederror', this.#onUncaptured);
     this.#lostSignal = device.lost.then((info) => {
       const why = info.message ? `${info.reason}: ${info.message}` : info.reason;
       this.#dead ??= new EngineError(
