@@ -5,7 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
  * without a GPU gets WebGPU from SwiftShader (CPU), so every GPU path here is slow but
  * real: one worker, generous timeouts.
  */
-const PORT = 4173;
+// E2E_PORT: another port when 4173 is taken (several checkouts on one machine).
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_URL = `http://localhost:${PORT}`; // localhost is a secure context: WebGPU needs one
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,7 +58,8 @@ export default defineConfig({
   webServer: {
     command: `npm run build && npm run preview -- --port ${PORT} --strictPort`,
     url: BASE_URL,
-    reuseExistingServer: !process.env.CI,
+    // Never test a server someone else started: it may serve an older build.
+    reuseExistingServer: false,
     timeout: 300_000,
     stdout: 'pipe',
   },

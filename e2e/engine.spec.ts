@@ -36,5 +36,6 @@ test('a pack with a corrupted file is refused with a message naming the file', a
   await expect(status).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
   await expect(status).toContainText(victim.file);
   await expect(status).toContainText(/sha-?256|hash|integrity/i);
+  await expect(page.getByTestId('status-banner')).toContainText(victim.file);
   await page.screenshot({ path: testInfo.outputPath('pack-refused.png') });
 });

@@ -7,6 +7,7 @@ import { ReferencePanel } from '../features/reference/ReferencePanel';
 import { readPackSource } from '../lib/url-options';
 import { ensureEngineStarted } from './engine-session';
 import { Header } from './Header';
+import { StatusBanner } from './StatusBanner';
 import './App.css';
 
 export function App() {
@@ -17,6 +18,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <StatusBanner />
       <main className="workspace">
         <div className="workspace__inputs">
           <ReferencePanel />

@@ -1,10 +1,10 @@
-import type { RuntimeInfo } from '../../workers/protocol';
+import type { AdapterInfo, RuntimeInfo } from '../../workers/protocol';
 import type { EngineState } from '../store/engine-slice';
 import { useStore } from '../store';
 import './BackendBadge.css';
 
 interface Badge {
-  tone: 'ok' | 'warn' | 'pending' | 'error';
+  tone: 'ok' | 'warn' | 'pending' | 'idle' | 'error';
   label: string;
   detail: string;
   ep: string;
@@ -14,7 +14,7 @@ interface Badge {
 export function BackendBadge() {
   const engine = useStore((s) => s.engine);
   const pack = useStore((s) => s.pack);
-  const badge = describe(pack.status === 'done' ? pack.summary.runtime : null, engine);
+  const badge = describe(pack.status === 'done' ? pack.summary.runtime : null, engine, pack.status === 'loading');
   return (
     <div
       className={`backend-badge backend-badge--${badge.tone}`}
@@ -29,24 +29,28 @@ export function BackendBadge() {
   );
 }
 
-function describe(runtime: RuntimeInfo | null, engine: EngineState): Badge {
+function describe(runtime: RuntimeInfo | null, engine: EngineState, packLoading: boolean): Badge {
   if (runtime?.ep === 'webgpu') {
-    const adapter = runtime.adapter;
-    const name = adapter ? adapter.name || adapter.architecture || adapter.vendor : 'unknown adapter';
-    return { tone: 'ok', label: 'WebGPU', detail: adapter?.isSoftware ? `${name} (software)` : name, ep: 'webgpu' };
+    const name = runtime.adapter ? adapterName(runtime.adapter) : 'unknown adapter';
+    return {
+      tone: 'ok',
+      label: 'WebGPU',
+      detail: runtime.adapter?.isSoftware ? `${name} (software)` : name,
+      ep: 'webgpu',
+    };
   }
   if (runtime?.ep === 'wasm') return { tone: 'warn', label: 'WASM', detail: runtime.reason, ep: 'wasm' };
   if (engine.status === 'error') return { tone: 'error', label: 'No backend', detail: engine.error.message, ep: '' };
-  if (engine.status === 'done') {
-    const gpu = engine.capabilities.webgpu;
-    return gpu.available
-      ? {
-          tone: 'pending',
-          label: 'WebGPU',
-          detail: `${gpu.adapter.name || gpu.adapter.architecture} · starting`,
-          ep: '',
-        }
-      : { tone: 'warn', label: 'WASM', detail: gpu.reason, ep: '' };
-  }
-  return { tone: 'pending', label: 'Starting engine', detail: '', ep: '' };
+  if (engine.status !== 'done') return { tone: 'pending', label: 'Starting engine', detail: '', ep: '' };
+  // No pack running: say what the device offers, and whether sessions are still starting.
+  const gpu = engine.capabilities.webgpu;
+  if (!gpu.available) return { tone: 'warn', label: 'WASM', detail: gpu.reason, ep: '' };
+  const name = adapterName(gpu.adapter);
+  return packLoading
+    ? { tone: 'pending', label: 'WebGPU', detail: `${name} · starting`, ep: '' }
+    : { tone: 'idle', label: 'WebGPU', detail: name, ep: '' };
+}
+
+function adapterName(adapter: AdapterInfo): string {
+  return adapter.name || [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unknown adapter';
 }

@@ -1,3 +1,4 @@
+import { BackendCheckDialog } from '../features/diagnostics/BackendCheckDialog';
 import { BackendBadge } from './BackendBadge';
 import { EpToggle } from './EpToggle';
 import { PackStatus } from './PackStatus';
@@ -21,6 +22,7 @@ export function Header() {
         <PackStatus />
         <BackendBadge />
         <EpToggle />
+        <BackendCheckDialog />
       </div>
     </header>
   );

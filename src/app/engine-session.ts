@@ -49,15 +49,21 @@ async function start(ep: EpPreference, packSource: string): Promise<void> {
   }
 }
 
+/** The running worker's API, for features that call it directly (prompt analysis, checks). */
+export function engineBridge(): EngineBridge {
+  if (!bridge) throw new EngineError('Internal', 'The engine is not started.');
+  return bridge;
+}
+
 /** Runs a job; a running job is replaced (the worker cancels it). Resolves when it ends. */
 export async function runJob(job: Job): Promise<void> {
-  if (!bridge) throw new EngineError('Internal', 'The engine is not started.');
+  const engine = engineBridge();
   const { job: current, startJob, applyEvent } = useStore.getState();
-  if (current.status === 'loading' || current.status === 'running') await bridge.cancel(current.jobId);
+  if (current.status === 'loading' || current.status === 'running') await engine.cancel(current.jobId);
   clearLiveFrames();
   startJob(job.id, performance.now());
   try {
-    await bridge.generate(job, onEvent);
+    await engine.generate(job, onEvent);
   } catch (err) {
     applyEvent({ type: 'error', jobId: job.id, error: serializeError(err) }, performance.now());
   }

@@ -21,16 +21,13 @@ if (comlinkThrow) {
   });
 }
 
-export type EngineRemote = Comlink.Remote<EngineApi>;
-
-export interface EngineBridge {
-  capabilities(): ReturnType<EngineRemote['capabilities']>;
-  loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineRemote['loadPack']>;
-  generate(job: Job, onEvent: (e: EngineEvent) => void): ReturnType<EngineRemote['generate']>;
-  cancel(jobId: string): ReturnType<EngineRemote['cancel']>;
+/** The worker's API as the page calls it (every method is already async on the worker side). */
+export type EngineBridge = Pick<EngineApi, 'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest'> & {
+  loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineApi['loadPack']>;
+  generate(job: Job, onEvent: (e: EngineEvent) => void): ReturnType<EngineApi['generate']>;
   /** Releases the GPU in the worker, then ends the worker. The bridge is unusable after. */
   dispose(): Promise<void>;
-}
+};
 
 /** Starts a worker; `ep` is the execution provider the user asked for (`?ep=` or the toggle). */
 export function createEngineBridge(ep: EpPreference): EngineBridge {
@@ -44,6 +41,8 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
 
   return {
     capabilities: () => remote.capabilities(),
+    analyzePrompt: (prompt, word) => remote.analyzePrompt(prompt, word),
+    selfTest: (options) => remote.selfTest(options),
     loadPack: (source, onProgress) => remote.loadPack(source, Comlink.proxy(onProgress), ep),
     // The job is cloned, not transferred: the page keeps its reference pixels for the next run.
     generate: (job, onEvent) => remote.generate(job, Comlink.proxy(onEvent)),
