@@ -53,7 +53,10 @@ export default defineConfig(
   },
   // The owners of each outside system.
   { files: ['workers/runtime/**/*.ts'], rules: restrict({ paths: [COMLINK] }) },
-  { files: ['src/lib/worker-bridge.ts', 'workers/inference.worker.ts'], rules: restrict({ paths: [ORT], patterns: [ORT_SUBPATHS] }) },
+  {
+    files: ['src/lib/worker-bridge.ts', 'workers/inference.worker.ts'],
+    rules: restrict({ paths: [ORT], patterns: [ORT_SUBPATHS] }),
+  },
   // Threads and their globals.
   {
     files: ['src/**/*.{ts,tsx}'],

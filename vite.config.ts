@@ -6,20 +6,18 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 /**
  * onnxruntime-web's Emscripten runtime (.mjs glue + .wasm), served from the app itself at
- * ORT_BASE so the app works offline and pthread workers stay same-origin. The worker's
- * runtime module sets `ort.env.wasm.wasmPaths = ORT_BASE`.
+ * ORT_BASE so the app works offline and its pthread workers stay same-origin. The worker's
+ * runtime module (workers/runtime/ort-env.ts) sets `ort.env.wasm.wasmPaths` to it.
  *
- * Which pair ORT 1.30 loads depends on the entry the runtime imports:
- *   'onnxruntime-web'        -> ort-wasm-simd-threaded.jsep.*     (JSEP WebGPU EP + WASM EP)
- *   'onnxruntime-web/webgpu' -> ort-wasm-simd-threaded.asyncify.* (native WebGPU EP + WASM EP)
- *   'onnxruntime-web/wasm'   -> ort-wasm-simd-threaded.*          (WASM EP only)
+ * ORT 1.30 loads exactly one pair, chosen by the entry point the runtime imports:
+ *   'onnxruntime-web'        -> ort-wasm-simd-threaded.jsep.{mjs,wasm}     (JSEP WebGPU EP + WASM EP)
+ *   'onnxruntime-web/webgpu' -> ort-wasm-simd-threaded.asyncify.{mjs,wasm} (native WebGPU EP + WASM EP)
+ *   'onnxruntime-web/wasm'   -> ort-wasm-simd-threaded.{mjs,wasm}          (WASM EP only)
+ * The runtime imports 'onnxruntime-web', so only the JSEP pair ships (28 MB of WASM).
  */
 const ORT_BASE = '/ort/';
 const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
-const ORT_RUNTIME_FILES = ['jsep', 'asyncify', null].flatMap((variant) => {
-  const stem = variant ? `ort-wasm-simd-threaded.${variant}` : 'ort-wasm-simd-threaded';
-  return [`${stem}.mjs`, `${stem}.wasm`];
-});
+const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 
 /** Cross-origin isolation gives WASM its threads (SharedArrayBuffer). */
 const ISOLATION_HEADERS = {
