@@ -1,0 +1,194 @@
+/**
+ * The evaluation: every config × case through the engine (in-process or one child process
+ * per worker), then the scores, the sanity checks and the report. `cli.ts` is the command;
+ * `quick.test.ts` runs the quick set in CI.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultParams } from '../cli-params';
+import { loadPackFromDisk } from '../load-pack';
+import { loadBenchmark, type Benchmark } from './benchmark';
+import { resolveConfigs, type ResolvedConfig } from './configs';
+import { decodeRaw, type Output, type RawResult } from './jobs';
+import { EvalModels } from './models';
+import { embedAll, scoreImages, scoreOracle, summarize, type CaseScores, type Summary } from './score';
+import { runShard } from './shard';
+
+export interface EvalOptions {
+  pack: string;
+  bench: string;
+  /** Number of cases (the first n); undefined = all. */
+  limit?: number;
+  steps: number;
+  /** 0 or 1: in this process; n > 1: n child processes. */
+  workers: number;
+  threads: number;
+  log?: (line: string) => void;
+}
+
+export interface ConfigResult {
+  config: ResolvedConfig;
+  scores: CaseScores[];
+  summary: Summary;
+  outputs: Output[];
+  msPerJob: number;
+}
+
+export interface EvalResult {
+  options: EvalOptions;
+  packName: string;
+  packVersion: string;
+  bench: Benchmark;
+  configs: ConfigResult[];
+  oracle: { scores: CaseScores[]; summary: Summary };
+  problems: string[];
+  timing: { generateS: number; scoreS: number; totalS: number; jobs: number };
+  machine: { cpus: number; model: string; node: string };
+}
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+async function runWorkers(o: EvalOptions, dir: string): Promise<RawResult[]> {
+  await mkdir(dir, { recursive: true });
+  const files = Array.from({ length: o.workers }, (_, i) => join(dir, `shard-${i}.jsonl`));
+  await Promise.all(
+    files.map(
+      (file, i) =>
+        new Promise<void>((ok, fail) => {
+          const args = ['--import', 'tsx', join(HERE, 'worker.ts'), '--pack', o.pack, '--bench', o.bench];
+          if (o.limit !== undefined) args.push('--limit', String(o.limit));
+          args.push('--steps', String(o.steps), '--shard', String(i), '--of', String(o.workers));
+          args.push('--threads', String(o.threads), '--out', file);
+          const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+          child.on('error', fail);
+          child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`eval worker ${i} exited with ${code}`))));
+        }),
+    ),
+  );
+  const out: RawResult[] = [];
+  for (const f of files) {
+    for (const line of (await readFile(f, 'utf8')).split('\n'))
+      if (line.trim() !== '') out.push(JSON.parse(line) as RawResult);
+  }
+  return out;
+}
+
+function sameImages(a: readonly Output[], b: readonly Output[]): boolean {
+  return a.every((x, i) => {
+    const y = b[i]!;
+    return x.image.data.length === y.image.data.length && x.image.data.every((v, j) => v === y.image.data[j]);
+  });
+}
+
+export async function runEval(o: EvalOptions): Promise<EvalResult> {
+  const log = o.log ?? (() => {});
+  const t0 = performance.now();
+  const pack = await loadPackFromDisk(o.pack);
+  const bench = await loadBenchmark(o.bench, o.limit);
+  const n = bench.cases.length;
+  const graphs = pack.manifest.graphs;
+  const modes = new Set(['realcustom', 'text', ...(graphs.unetGlobal ? ['global', 'masked-global'] : [])]);
+  const configs = resolveConfigs(defaultParams(pack.manifest), o.steps).filter((c) => modes.has(c.params.mode));
+  const unique = configs.filter((c) => c.aliasOf === null);
+  log(`eval: ${pack.manifest.name} ${pack.manifest.version}, ${n} cases × ${unique.length} runs, ${o.steps} steps`);
+
+  let raw: RawResult[];
+  if (o.workers > 1) {
+    raw = await runWorkers(o, resolve('out', 'eval', `raw-${pack.manifest.name}-${n}`));
+  } else {
+    raw = [];
+    let k = 0;
+    await runShard({
+      ...o,
+      shard: 0,
+      of: 1,
+      onResult: (r) => {
+        raw.push(r);
+        if (++k % 50 === 0) log(`eval: ${k}/${n * unique.length} jobs`);
+      },
+    });
+  }
+  const tGen = performance.now();
+  const problems: string[] = [];
+  const byKey = new Map<string, Output[]>();
+  for (const r of raw) {
+    if (r.error !== null) {
+      problems.push(`${r.config} case ${r.caseIndex}: ${r.error}`);
+      continue;
+    }
+    const list = byKey.get(r.config) ?? new Array<Output>(n);
+    list[r.caseIndex] = decodeRaw(r);
+    byKey.set(r.config, list);
+  }
+  for (const c of unique) {
+    const list = byKey.get(c.key);
+    if (list === undefined || list.length !== n || list.some((x) => x === undefined)) {
+      throw new Error(`eval: missing outputs for ${c.key}${problems.length ? `\n${problems.join('\n')}` : ''}`);
+    }
+  }
+
+  const models = await EvalModels.load(o.pack, pack.manifest, o.threads || 1);
+  if (!models.hasJudge) problems.push('the pack has no judge graph: text fidelity is not measured');
+  const refEmbeds = await embedAll(
+    models,
+    bench.cases.map((c) => c.referenceImage),
+  );
+  const textOutputs = byKey.get('text')!;
+  const textImages = textOutputs.map((x) => x.image);
+  const results: ConfigResult[] = [];
+  for (const c of configs) {
+    const outputs = byKey.get(c.aliasOf ?? c.key)!;
+    const shared = c.aliasOf === null ? null : results.find((r) => r.config.key === c.aliasOf);
+    const scores =
+      shared?.scores ??
+      (await scoreImages(
+        bench,
+        models,
+        outputs.map((x) => x.image),
+        outputs.map((x) => x.mask),
+        textImages,
+        refEmbeds,
+      ));
+    const msPerJob = outputs.reduce((a, x) => a + x.totalMs, 0) / n;
+    results.push({ config: c, scores, summary: summarize(scores), outputs, msPerJob });
+    log(`eval: scored ${c.key}`);
+  }
+  const oracleScores = await scoreOracle(bench, models, refEmbeds);
+  await models.release();
+
+  // Sanity: no NaN anywhere, and no two distinct configs with identical outputs.
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.summary)) {
+      if (!Number.isFinite(v.mean)) problems.push(`${r.config.key}: ${k} is ${v.mean}`);
+    }
+  }
+  const distinct = results.filter((r) => r.config.aliasOf === null);
+  for (let i = 0; i < distinct.length; i++) {
+    for (let j = i + 1; j < distinct.length; j++) {
+      if (sameImages(distinct[i]!.outputs, distinct[j]!.outputs)) {
+        problems.push(`${distinct[i]!.config.key} and ${distinct[j]!.config.key} produce identical images`);
+      }
+    }
+  }
+  const tEnd = performance.now();
+  const cpu = cpus();
+  return {
+    options: o,
+    packName: pack.manifest.name,
+    packVersion: pack.manifest.version,
+    bench,
+    configs: results,
+    oracle: { scores: oracleScores, summary: summarize(oracleScores) },
+    problems,
+    timing: {
+      generateS: (tGen - t0) / 1000,
+      scoreS: (tEnd - tGen) / 1000,
+      totalS: (tEnd - t0) / 1000,
+      jobs: n * unique.length,
+    },
+    machine: { cpus: cpu.length, model: cpu[0]?.model ?? 'unknown', node: process.version },
+  };
+}
