@@ -31,6 +31,15 @@ function job(id: string, steps: number): Job {
   };
 }
 
+/** The last event, for failure messages: an unexpected `error` says why. */
+const lastOf = (events: EngineEvent[]): string => JSON.stringify(events.at(-1));
+
+/** Runs a job to its end; fails with the final event when it is not `done`. */
+async function expectDone(j: Job): Promise<void> {
+  const events: EngineEvent[] = [];
+  expect(await api.generate(j, (e) => events.push(e)), lastOf(events)).toBe('done');
+}
+
 function collect(): { events: EngineEvent[]; onEvent: (e: EngineEvent) => void; firstStep: Promise<void> } {
   const events: EngineEvent[] = [];
   let stepped = (): void => undefined;
@@ -80,7 +89,7 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
 
   it('runs a job: steps in order, then exactly one done, and no tensor leaks', async () => {
     const { events, onEvent } = collect();
-    expect(await api.generate(job('j1', 3), onEvent)).toBe('done');
+    expect(await api.generate(job('j1', 3), onEvent), lastOf(events)).toBe('done');
     const steps = events.filter((e) => e.type === 'step');
     expect(steps.map((e) => e.step)).toEqual([1, 2, 3]);
     expect(events.at(-1)?.type).toBe('done');
@@ -95,7 +104,7 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     await first.firstStep;
     const b = api.generate(job('b', 2), second.onEvent);
     expect(await a).toBe('cancelled');
-    expect(await b).toBe('done');
+    expect(await b, lastOf(second.events)).toBe('done');
     expect(first.events.at(-1)).toMatchObject({ type: 'cancelled', jobId: 'a' });
   }, 120_000);
 
@@ -115,7 +124,7 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     bad.params.steps = Number.NaN;
     expect(await api.generate(bad, onEvent)).toBe('error');
     expect(events.at(-1)).toMatchObject({ type: 'error', jobId: 'bad', error: { kind: 'BadInput' } });
-    expect(await api.generate(job('after', 1), () => undefined)).toBe('done');
+    await expectDone(job('after', 1));
   }, 120_000);
 
   it('out of memory is a typed, explained error, and the next job runs', async () => {
@@ -126,7 +135,7 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     expect(last).toMatchObject({ type: 'error', error: { kind: 'OutOfMemory' } });
     expect(last?.type === 'error' && last.error.message).toMatch(/Out of memory .*switch to WASM/);
     expect((await api.stats())?.liveTensors).toBe(0);
-    expect(await api.generate(job('after-oom', 1), () => undefined)).toBe('done');
+    await expectDone(job('after-oom', 1));
   }, 120_000);
 
   it('self-test runs a graph and reports finite outputs and timings', async () => {
