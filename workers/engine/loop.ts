@@ -154,7 +154,8 @@ export async function runJob(
         if (stepNumber % params.previewEvery === 0) {
           await readback.checkLatent(nonfinite, stepNumber);
           preview = await readback.decode(latent, stepScope, stepNumber);
-          lastPreview = preview;
+          // The step event transfers `preview` to the page, so keep our own copy for `done`.
+          lastPreview = cloneRgba(preview);
           firstPreviewMs ??= performance.now() - started;
         }
       } finally {
@@ -192,7 +193,7 @@ export async function runJob(
     try {
       image =
         lastPreview !== null && completed % params.previewEvery === 0
-          ? cloneRgba(lastPreview)
+          ? lastPreview
           : await readback.decode(latent, finalScope, completed);
     } finally {
       finalScope.disposeAll();
