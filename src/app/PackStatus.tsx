@@ -20,12 +20,15 @@ export function PackStatus() {
     );
   }
   if (pack.status === 'error') {
+    // The whole message is in the status banner; the header only names the state.
     return (
-      <div className="pack-status pack-status--error" data-testid="pack-status" data-status="error" role="alert">
+      <div
+        className="pack-status pack-status--error"
+        data-testid="pack-status"
+        data-status="error"
+        title={pack.error.message}
+      >
         <span className="pack-status__name">Pack refused</span>
-        <span className="pack-status__meta" title={pack.error.detail}>
-          {pack.error.message}
-        </span>
       </div>
     );
   }
