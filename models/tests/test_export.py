@@ -75,3 +75,26 @@ def test_ts_manifest_parser_accepts(pack):
     r = subprocess.run([str(REPO / "node_modules" / ".bin" / "tsx"), str(REPO / "models" / "tests" / "validate_pack.ts"),
                         str(out / "pack.json")], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+SHIPPED = REPO / "public" / "models" / "toyworld"
+CKPT = REPO / "models" / "checkpoints" / "toyworld"
+
+
+@pytest.mark.skipif(not (have_ort() and (SHIPPED / "pack.json").exists() and (CKPT / "unet.pt").exists()),
+                    reason="needs the shipped toyworld pack, its checkpoints and onnxruntime-node")
+@pytest.mark.parametrize("name", list(FILES))
+def test_shipped_pack_parity(name):
+    """the shipped pack's graphs against the PyTorch checkpoints they were exported from"""
+    from models.common import get_cfg, load_models
+    cfg = get_cfg("full")
+    mods = modules_for(load_models(CKPT, cfg), cfg)
+    man = json.loads((SHIPPED / "pack.json").read_text())
+    assert hashlib.sha256((SHIPPED / FILES[name]).read_bytes()).hexdigest() == man["graphs"][name]["sha256"]
+    ins, outs = specs(cfg)[name]
+    ex = example_inputs(cfg, name, batch=2 if ins[0][2][0] == "batch" else 1, seed=12)
+    ref = torch_run(mods[name], ex)
+    got = ort_run(SHIPPED / FILES[name], ex)
+    for (oname, _, _), r in zip(outs, ref):
+        err = float(np.abs(got[oname] - r).max())
+        assert err < ATOL * max(1.0, float(np.abs(r).max())), f"{name}.{oname}: max abs err {err}"
