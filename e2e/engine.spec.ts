@@ -39,3 +39,15 @@ test('a pack with a corrupted file is refused with a message naming the file', a
   await expect(banner).toContainText(/sha-?256|hash|integrity/i);
   await page.screenshot({ path: testInfo.outputPath('pack-refused.png') });
 });
+
+test('the execution-provider switch rebuilds the engine on WASM, from the cache', async ({ page }) => {
+  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
+  expect(await waitForPack(page)).toBe('webgpu');
+  const graphs = countGraphRequests(page);
+
+  await page.getByRole('radio', { name: 'WASM' }).click();
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-ep', 'wasm', { timeout: 120_000 });
+  await expect(page.getByTestId('backend-badge')).toContainText('WASM');
+  expect(new URL(page.url()).searchParams.get('ep')).toBe('wasm');
+  expect(graphs.count).toBe(0);
+});

@@ -29,23 +29,27 @@ export async function restartEngine(ep: EpPreference, packSource: string): Promi
 }
 
 async function start(ep: EpPreference, packSource: string): Promise<void> {
-  const { setEngine, setPack, setPackProgress } = useStore.getState();
   const own = createEngineBridge(ep);
   bridge = own;
+  // A restart replaces the bridge; the old start() must not write over the new one's state.
+  const current = () => bridge === own;
+  const { setEngine, setPack } = useStore.getState();
   setEngine({ status: 'loading' });
   setPack({ status: 'idle' });
   try {
-    setEngine({ status: 'done', capabilities: await own.capabilities() });
+    const capabilities = await own.capabilities();
+    if (!current()) return;
+    setEngine({ status: 'done', capabilities });
   } catch (err) {
-    setEngine({ status: 'error', error: serializeError(err) });
+    if (current()) setEngine({ status: 'error', error: serializeError(err) });
     return;
   }
   setPack({ status: 'loading', source: packSource, progress: null });
   try {
-    const summary = await own.loadPack(packSource, setPackProgress);
-    if (bridge === own) setPack({ status: 'done', source: packSource, summary });
+    const summary = await own.loadPack(packSource, (p) => current() && useStore.getState().setPackProgress(p));
+    if (current()) setPack({ status: 'done', source: packSource, summary });
   } catch (err) {
-    if (bridge === own) setPack({ status: 'error', source: packSource, error: serializeError(err) });
+    if (current()) setPack({ status: 'error', source: packSource, error: serializeError(err) });
   }
 }
 
