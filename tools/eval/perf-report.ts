@@ -14,9 +14,13 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const SD_NOTES = `In-browser Stable Diffusion demos (e.g. MLC's Web Stable Diffusion, SD 1.5 on WebGPU; ONNX Runtime Web SD-Turbo demos) run a UNet of about 860 M parameters on a 4 × 64 × 64 latent, with a CLIP ViT-L text encoder (≈ 123 M) and a VAE decoder (≈ 50 M): 1.7 GB of weights in fp16, 3.4 GB in fp32. MLC's README states the demo needs a GPU with about 8 GB of memory, was tested on Apple silicon only, and that Chrome's WebGPU robustness (bounds) checks cost it about 3× until disabled with \`--enable-dawn-features=disable_robustness\`. Those demos take from seconds to tens of seconds per image on a discrete or Apple GPU; none runs usefully on a CPU-only WebGPU adapter such as SwiftShader.
+function sdNotes(unetParams: number | null, pack: string): string {
+  const ours = unetParams === null ? 'a few million' : `${(unetParams / 1e6).toFixed(2)} M`;
+  const ratio = unetParams === null ? 'hundreds of times' : `about ${Math.round(860e6 / unetParams)}×`;
+  return `In-browser Stable Diffusion demos (e.g. MLC's Web Stable Diffusion, SD 1.5 on WebGPU; ONNX Runtime Web SD-Turbo demos) run a UNet of about 860 M parameters on a 4 × 64 × 64 latent, with a CLIP ViT-L text encoder (≈ 123 M) and a VAE decoder (≈ 50 M): 1.7 GB of weights in fp16, 3.4 GB in fp32. MLC's README states the demo needs a GPU with about 8 GB of memory, was tested on Apple silicon only, and that Chrome's WebGPU robustness (bounds) checks cost it about 3× until disabled with \`--enable-dawn-features=disable_robustness\`. Those demos take from seconds to tens of seconds per image on a discrete or Apple GPU; none runs usefully on a CPU-only WebGPU adapter such as SwiftShader.
 
-Our toyworld UNet has about 2.7 M parameters (models/ training log) — roughly 320× fewer — on a 12 × 16 × 16 latent (256 positions against SD's 4 096), with a 0.1 M-parameter word-level text encoder and a parameter-free space-to-depth decoder. Per UNet evaluation that is several thousand times less arithmetic than SD 1.5, which is why a whole 20-step RealCustom image (3 UNet rows per step) takes a fraction of a second on two CPU cores here, and why WASM on a CPU is a practical fallback for this pack while it is not for SD. The price is the toy world itself: 32 × 32 images of six classes and nine colours; what this project reproduces is the method's mechanics and its relative claims, not SD-class image quality. The method's own overhead scales the same way in both: realcustom needs 3 UNet rows per step against text-only's 2 (1.5× the UNet work before the mask freezes, batch-3 afterwards), plus one small mask read-back per step while the mask is live.`;
+Our ${pack} UNet has ${ours} parameters — ${ratio} fewer — on a 12 × 16 × 16 latent (256 positions against SD's 4 096), with a 0.1 M-parameter word-level text encoder and a parameter-free space-to-depth decoder. Per UNet evaluation that is several thousand times less arithmetic than SD 1.5, which is why a whole 20-step RealCustom image (3 UNet rows per step) takes a fraction of a second on two CPU cores here, and why WASM on a CPU is a practical fallback for this pack while it is not for SD. The price is the toy world itself: 32 × 32 images of six classes and nine colours; what this project reproduces is the method's mechanics and its relative claims, not SD-class image quality. The method's own overhead scales the same way in both: realcustom needs 3 UNet rows per step against text-only's 2 (1.5× the UNet work before the mask freezes, batch-3 afterwards), plus one small mask read-back per step while the mask is live.`;
+}
 
 const { values: flags } = parseArgs({
   options: {
@@ -54,6 +58,17 @@ export interface BrowserBench {
   notes: string[];
 }
 
+/** Parameters of an ONNX graph (sum of initializer sizes), via the models/ Python's onnx; null if unavailable. */
+function onnxParams(path: string): number | null {
+  const py =
+    'import sys, onnx, numpy as np\n' +
+    'm = onnx.load(sys.argv[1])\n' +
+    'print(sum(int(np.prod(t.dims)) for t in m.graph.initializer))';
+  const r = spawnSync('/usr/bin/python3', ['-c', py, path], { encoding: 'utf8' });
+  const n = Number(r.stdout.trim());
+  return r.status === 0 && Number.isFinite(n) ? n : null;
+}
+
 function sh(cmd: string, args: string[]): string {
   try {
     return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
@@ -81,6 +96,7 @@ const results: {
   json: BenchJson;
   command: string;
   packBytes: Record<string, number>;
+  params: Record<string, number | null>;
 }[] = [];
 const missing: string[] = [];
 for (const pack of packs) {
@@ -89,9 +105,12 @@ for (const pack of packs) {
     continue;
   }
   const manifest = JSON.parse(readFileSync(join(pack, 'pack.json'), 'utf8')) as {
-    graphs: Record<string, { bytes: number }>;
+    graphs: Record<string, { bytes: number; file: string }>;
   };
   const packBytes = Object.fromEntries(Object.entries(manifest.graphs).map(([k, g]) => [k, g.bytes]));
+  const params = Object.fromEntries(
+    Object.entries(manifest.graphs).map(([k, g]) => [k, onnxParams(join(pack, g.file))]),
+  );
   for (const threads of threadList) {
     const json = `out/perf/${basename(pack)}-t${threads}.json`;
     const args = [
@@ -116,6 +135,7 @@ for (const pack of packs) {
       json: JSON.parse(readFileSync(json, 'utf8')) as BenchJson,
       command: `npm run bench -- ${args.slice(1).join(' ')}`,
       packBytes,
+      params,
     });
   }
 }
@@ -163,8 +183,10 @@ for (const r of results) {
   md.push(`Command: \`${r.command}\``);
   md.push('');
   const unetBytes = r.packBytes.unet ?? 0;
+  const p = (k: string) => (r.params[k] == null ? '–' : `${(r.params[k]! / 1e6).toFixed(2)} M`);
   md.push(
-    `UNet graph ${(unetBytes / 2 ** 20).toFixed(2)} MiB (≈ ${(unetBytes / 4 / 1e6).toFixed(2)} M fp32 parameters by size); ` +
+    `Parameters (ONNX initializers): UNet ${p('unet')} (graph ${(unetBytes / 2 ** 20).toFixed(2)} MiB), text encoder ${p('textEncoder')}, ` +
+      `image encoder ${p('imageEncoder')}, global-adapter UNet ${p('unetGlobal')}, decoder ${p('decoder')}. ` +
       `UNet alone: ${Object.entries(j.unetMs)
         .map(([k, v]) => `${k.replace('batch', 'batch ')} ${f(v)} ms`)
         .join(', ')}. Peak RSS ${(j.peakRss / 2 ** 20).toFixed(0)} MiB.`,
@@ -208,6 +230,7 @@ if (browser === null) {
 md.push('');
 md.push('## Against in-browser Stable Diffusion');
 md.push('');
-md.push(SD_NOTES);
+const biggest = [...results].sort((a, b) => (b.params.unet ?? 0) - (a.params.unet ?? 0))[0];
+md.push(sdNotes(biggest?.params.unet ?? null, biggest?.json.manifest ?? 'toyworld'));
 await writeFile(flags.out, `${md.join('\n')}\n`);
 console.log(`wrote ${flags.out}`);

@@ -166,13 +166,20 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     }
   }
   const distinct = results.filter((r) => r.config.aliasOf === null);
+  const groups: string[][] = [];
+  const grouped = new Set<number>();
   for (let i = 0; i < distinct.length; i++) {
+    if (grouped.has(i)) continue;
+    const group = [distinct[i]!.config.key];
     for (let j = i + 1; j < distinct.length; j++) {
-      if (sameImages(distinct[i]!.outputs, distinct[j]!.outputs)) {
-        problems.push(`${distinct[i]!.config.key} and ${distinct[j]!.config.key} produce identical images`);
+      if (!grouped.has(j) && sameImages(distinct[i]!.outputs, distinct[j]!.outputs)) {
+        group.push(distinct[j]!.config.key);
+        grouped.add(j);
       }
     }
+    if (group.length > 1) groups.push(group);
   }
+  for (const g of groups) problems.push(`identical images on every case: ${g.join(', ')}`);
   const tEnd = performance.now();
   const cpu = cpus();
   return {

@@ -23,6 +23,8 @@ if (pack === undefined || bench === undefined || out === undefined || steps === 
   throw new Error('worker: --pack, --bench, --steps and --out are required');
 }
 await writeFile(out, '');
+let done = 0;
+const started = performance.now();
 await runShard({
   pack,
   bench,
@@ -31,5 +33,12 @@ await runShard({
   shard: Number(flags.shard),
   of: Number(flags.of),
   threads: Number(flags.threads),
-  onResult: (r) => appendFile(out, `${JSON.stringify(r)}\n`),
+  onResult: async (r) => {
+    await appendFile(out, `${JSON.stringify(r)}\n`);
+    if (++done % 100 === 0) {
+      console.error(
+        `eval worker ${flags.shard}: ${done} jobs, ${((performance.now() - started) / done).toFixed(0)} ms/job`,
+      );
+    }
+  },
 });
