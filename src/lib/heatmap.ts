@@ -16,8 +16,10 @@ const STOPS: readonly [number, number, number][] = [
   [252, 255, 164],
 ];
 
+const clamp01 = (value: number): number => (Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0);
+
 export function heatColor(value: number): [number, number, number] {
-  const v = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+  const v = clamp01(value);
   const x = v * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(x));
   const t = x - i;
@@ -30,12 +32,12 @@ export function heatColor(value: number): [number, number, number] {
 export function heatmapPixels(gray: Gray, overlay: boolean): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(new ArrayBuffer(gray.width * gray.height * 4));
   for (let i = 0; i < gray.data.length; i++) {
-    const v = gray.data[i] ?? 0;
+    const v = clamp01(gray.data[i] ?? 0);
     const [r, g, b] = heatColor(v);
     out[i * 4] = r;
     out[i * 4 + 1] = g;
     out[i * 4 + 2] = b;
-    out[i * 4 + 3] = overlay ? Math.round(255 * Math.min(1, Math.max(0, v)) * 0.85) : 255;
+    out[i * 4 + 3] = overlay ? Math.round(255 * v * 0.85) : 255;
   }
   return out;
 }
