@@ -41,6 +41,7 @@ export function evalConfigs(): EvalConfig[] {
     ...GAMMA_SCOPES.map((g) => a('γ_scope', `rc-scope-${g}`, `γ_scope=${g}`, { gammaScope: g })),
     a('mask', 'rc-continuous', 'continuous mask', { binaryMask: false }),
     a('mask', 'rc-binary', 'binary mask', { binaryMask: true }),
+    a('mask', 'rc-no-mask', 'no mask guidance (mask = all ones)', { gammaScope: 1, binaryMask: true }),
     a('scoring', 'rc-scoring', 'scoring on', { scoring: true }),
     a('scoring', 'rc-no-scoring', 'no scoring module', { scoring: false }),
     ...GAMMA_NUMS.map((g) => a('γ_num', `rc-num-${g}`, `γ_num=${g}`, { gammaNum: g })),

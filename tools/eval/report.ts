@@ -134,6 +134,26 @@ function claims(res: EvalResult): string[] {
       `paired Δ (with − without): likeness ${signed(dl)}, text fidelity ${signed(dt)}, CLIP-I ${signed(pairedVs(rc.scores, ns.scores, 'clipI'))}.`,
     );
   }
+  const nm = get(res, 'rc-no-mask');
+  if (nm !== undefined) {
+    const dt = pairedVs(rc.scores, nm.scores, 'textFidelity');
+    const dk = pairedVs(rc.scores, nm.scores, 'leakage');
+    const vt = verdictOf(dt, 'higher');
+    const vk = verdictOf(dk, 'lower');
+    const v: Verdict =
+      vt === 'agrees' || vk === 'agrees'
+        ? vt === 'disagrees' || vk === 'disagrees'
+          ? 'inconclusive'
+          : 'agrees'
+        : vt === 'disagrees' || vk === 'disagrees'
+          ? 'disagrees'
+          : 'inconclusive';
+    line(
+      'without mask guidance (the image branch everywhere) text fidelity drops and the reference leaks',
+      v,
+      `paired Δ (with − without mask): text fidelity ${signed(dt)}, leakage ${signed(dk)}, likeness ${signed(pairedVs(rc.scores, nm.scores, 'likeness'))}.`,
+    );
+  }
   const bin = get(res, 'rc-binary');
   const cont = get(res, 'rc-continuous');
   if (bin !== undefined && cont !== undefined) {
@@ -275,11 +295,20 @@ export const GRID_COLUMNS = [
   'global-1',
 ];
 
+/** Cases for the example grid: every 7th (so class and design kind both vary), then the rest. */
+export function exampleCases(n: number, rows: number): number[] {
+  const picks: number[] = [];
+  for (let i = 0; i < n && picks.length < rows; i += 7) picks.push(i);
+  for (let i = 0; i < n && picks.length < rows; i++) if (!picks.includes(i)) picks.push(i);
+  return picks;
+}
+
 function gridPng(res: EvalResult, rows: number, zoom = 4): Uint8Array {
   const S = res.bench.meta.imageSize * zoom;
   const gap = 4;
   const cols = GRID_COLUMNS.filter((k) => k === 'reference' || k === 'oracle' || get(res, k) !== undefined);
-  const n = Math.min(rows, res.bench.cases.length);
+  const picks = exampleCases(res.bench.cases.length, rows);
+  const n = picks.length;
   const width = cols.length * (S + gap) + gap;
   const height = n * (2 * S + 3 * gap) + gap;
   const data = new Uint8Array(width * height * 4).fill(255);
@@ -307,7 +336,8 @@ function gridPng(res: EvalResult, rows: number, zoom = 4): Uint8Array {
   };
   const blank: Rgba = { width: 1, height: 1, data: new Uint8ClampedArray([225, 225, 225, 255]) };
   for (let r = 0; r < n; r++) {
-    const c = res.bench.cases[r]!;
+    const ci0 = picks[r]!;
+    const c = res.bench.cases[ci0]!;
     const y = gap + r * (2 * S + 3 * gap);
     cols.forEach((k, ci) => {
       const x = gap + ci * (S + gap);
@@ -322,7 +352,7 @@ function gridPng(res: EvalResult, rows: number, zoom = 4): Uint8Array {
           grayImg({ width: c.oracleImage.width, height: c.oracleImage.height, data: c.oracleTarget }),
         );
       } else {
-        const out = get(res, k)!.outputs[r]!;
+        const out = get(res, k)!.outputs[ci0]!;
         put(x, y, out.image);
         put(x, y + S + gap, out.mask === null ? blank : grayImg(out.mask));
       }
