@@ -1,6 +1,7 @@
 import { packFraction } from '../store/pack-slice';
 import { useStore } from '../store';
 import { formatBytes } from '../lib/format';
+import { ProgressBar } from './ProgressBar';
 import './PackStatus.css';
 
 /** The model pack: name once loaded, a progress bar while loading, the reason if refused. */
@@ -42,19 +43,7 @@ export function PackStatus() {
   return (
     <div className="pack-status" data-testid="pack-status" data-status={pack.status}>
       <span className="pack-status__meta">{label}</span>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label="Model pack download"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
-      >
-        <div
-          className={`progress__bar${fraction === null ? ' progress__bar--indeterminate' : ''}`}
-          style={{ width: fraction === null ? undefined : `${fraction * 100}%` }}
-        />
-      </div>
+      <ProgressBar label="Model pack download" fraction={fraction} />
     </div>
   );
 }

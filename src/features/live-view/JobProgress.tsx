@@ -1,3 +1,4 @@
+import { ProgressBar } from '../../app/ProgressBar';
 import { formatDuration } from '../../lib/format';
 import { useStore } from '../../store';
 import { jobEtaMs, type JobState } from '../../store/job-slice';
@@ -8,16 +9,7 @@ export function JobProgress() {
   const fraction = job.status === 'running' ? job.step / job.totalSteps : job.status === 'done' ? 1 : 0;
   return (
     <div className="job-progress" data-testid="job-progress" data-status={job.status}>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label="Generation progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(fraction * 100)}
-      >
-        <div className="progress__bar" style={{ width: `${fraction * 100}%` }} />
-      </div>
+      <ProgressBar label="Generation progress" fraction={fraction} />
       <span className="job-progress__label">{label(job)}</span>
     </div>
   );
