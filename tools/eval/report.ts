@@ -266,6 +266,7 @@ function plotSvg(res: EvalResult): string {
     const path = [...gl].sort((a, b) => a.x.mean - b.x.mean).map((p) => `${X(p.x.mean)},${Y(p.y.mean)}`);
     el.push(`<polyline points="${path.join(' ')}" fill="none" stroke="#1f77b4" stroke-dasharray="4 3"/>`);
   }
+  const placed: { x0: number; x1: number; y: number }[] = [];
   for (const p of pts) {
     const cx = X(p.x.mean);
     const cy = Y(p.y.mean);
@@ -276,7 +277,15 @@ function plotSvg(res: EvalResult): string {
         ? `<polygon points="${cx},${cy - 7} ${cx + 7},${cy} ${cx},${cy + 7} ${cx - 7},${cy}" fill="${p.color}"/>`
         : `<circle cx="${cx}" cy="${cy}" r="5" fill="${p.color}"/>`,
     );
-    el.push(`<text x="${cx + 8}" y="${cy - 7}" font-size="11" fill="${p.color}">${p.label}</text>`);
+    // Labels step down past the ones already placed where they would overlap (with a leader line).
+    const lx = Math.min(cx + 8, W - m.r - 6 * p.label.length);
+    const width = 6 * p.label.length;
+    let ly = cy - 7;
+    while (placed.some((b) => Math.abs(b.y - ly) < 12 && lx < b.x1 && lx + width > b.x0)) ly += 12;
+    placed.push({ x0: lx, x1: lx + width, y: ly });
+    if (ly !== cy - 7)
+      el.push(`<line x1="${cx}" y1="${cy}" x2="${lx}" y2="${ly - 4}" stroke="${p.color}" stroke-width="0.5"/>`);
+    el.push(`<text x="${lx}" y="${ly}" font-size="11" fill="${p.color}">${p.label}</text>`);
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">\n${el.join('\n')}\n</svg>\n`;
 }
