@@ -36,7 +36,8 @@ export function evalConfigs(): EvalConfig[] {
   return [
     m('realcustom', 'RealCustom', { mode: 'realcustom' }),
     ...GLOBAL_SCALES.map((s) => m(`global-${s}`, `global λ=${s}`, { mode: 'global', globalScale: s })),
-    m('masked-global', 'masked-global', { mode: 'masked-global' }),
+    // At the strongest global λ, so the comparison with global λ=1 isolates the mask.
+    m('masked-global', 'masked-global λ=1', { mode: 'masked-global', globalScale: 1 }),
     m('text', 'text only', { mode: 'text' }),
     ...GAMMA_SCOPES.map((g) => a('γ_scope', `rc-scope-${g}`, `γ_scope=${g}`, { gammaScope: g })),
     a('mask', 'rc-continuous', 'continuous mask', { binaryMask: false }),
