@@ -284,16 +284,25 @@ def main(argv=None):
         log(wd, "evaluate", f"localization {name}: {R['localization'][name]}")
     # customization
     R["custom"] = {}
-    for wi in (3.0, 7.5):
-        R["custom"][f"w_img{wi}"] = eval_custom(M, cfg, cfg["eval_n_custom"], steps, best[0], wi, gs,
-                                                figpath=figdir / f"custom_wimg{wi:g}.png")
-        log(wd, "evaluate", f"custom w_img={wi}: {R['custom'][f'w_img{wi}']}")
+    best_wi = None
+    for wi in (3.0, 7.5, 12.5):
+        r = eval_custom(M, cfg, cfg["eval_n_custom"], steps, best[0], wi, gs, figpath=figdir / f"custom_wimg{wi:g}.png")
+        R["custom"][f"w_img{wi}"] = r
+        log(wd, "evaluate", f"custom w_img={wi}: {r}")
+        # pack default: most likeness-minus-leakage while keeping text fidelity within 0.1 of text-only
+        rc = r["realcustom"]
+        score = rc["likeness_in_mask"] - rc["leakage_outside_mask"]
+        if rc["text_fidelity"] >= r["text"]["text_fidelity"] - 0.1 and (best_wi is None or score > best_wi[1]):
+            best_wi = (wi, score)
+    R["chosen_w_img"] = best_wi[0] if best_wi else 3.0
     R["eval_seconds"] = time.time() - t0
     (wd / "eval.json").write_text(json.dumps(R, indent=1))
     if cfg["name"] == "toyworld":
         (figdir / "eval.json").write_text(json.dumps(R, indent=1))
     # pack defaults follow the measurements
-    (wd / "defaults.json").write_text(json.dumps({"guidanceText": best[0], "gammaScope": gs}))
+    (wd / "defaults.json").write_text(json.dumps({"guidanceText": best[0], "guidanceImage": R["chosen_w_img"], "gammaScope": gs}))
+    from .report import report
+    (figdir / "results.md").write_text(report(R))
     log(wd, "evaluate", f"done in {time.time() - t0:.0f}s")
 
 
