@@ -3,7 +3,7 @@ Resumable: finished stages are skipped, running ones resume from their last chec
 
   /usr/bin/python3 -m models.pipeline                 # full run (~1 h on 2 CPU cores)
   /usr/bin/python3 -m models.pipeline --config tiny --workdir /tmp/x --out /tmp/x/pack
-  /usr/bin/python3 -m models.pipeline --stages unet_noground,evaluate   # extra: grounding ablation
+  (unet_noground is the grounding-loss ablation: snapshot_step steps without the loss)
 """
 import argparse
 import subprocess
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .common import REPO, get_cfg, log, workdir
 
-DEFAULT = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge", "evaluate", "export"]
+DEFAULT = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge", "unet_noground", "evaluate", "export"]
 
 
 def main(argv=None):
