@@ -1,21 +1,45 @@
+import { useState } from 'react';
 import { useStore } from '../store';
+import { retryEngine } from './engine-recovery';
+import { bannerFor } from './status-banner-model';
 import './StatusBanner.css';
 
 /** Problems that stop the app from working, in full, under the header (the header only names them). */
 export function StatusBanner() {
-  const engineError = useStore((s) => (s.engine.status === 'error' ? s.engine.error : null));
-  const packError = useStore((s) => (s.pack.status === 'error' ? s.pack.error : null));
-  const error = engineError ?? packError;
-  if (!error) return null;
-  const title = engineError ? 'The engine could not start' : 'The model pack was refused';
+  const engine = useStore((s) => s.engine);
+  const pack = useStore((s) => s.pack);
+  const job = useStore((s) => s.job);
+  const [retrying, setRetrying] = useState(false);
+  const banner = bannerFor(engine, pack, job);
+  if (!banner) return null;
+  const retry = () => {
+    setRetrying(true);
+    void retryEngine().finally(() => setRetrying(false));
+  };
   return (
-    <div className="status-banner" role="alert" data-testid="status-banner" data-kind={error.kind}>
-      <strong className="status-banner__title">{title}</strong>
-      <span className="status-banner__message">{error.message}</span>
-      {error.detail && (
+    <div
+      className={`status-banner status-banner--${banner.tone}`}
+      role={banner.tone === 'error' ? 'alert' : 'status'}
+      data-testid="status-banner"
+      data-kind={banner.kind}
+    >
+      <strong className="status-banner__title">{banner.title}</strong>
+      <span className="status-banner__message">{banner.message}</span>
+      {banner.retry && (
+        <button
+          type="button"
+          className="header-button status-banner__retry"
+          onClick={retry}
+          disabled={retrying}
+          data-testid="status-banner-retry"
+        >
+          {retrying ? 'Restarting…' : 'Retry'}
+        </button>
+      )}
+      {banner.detail && (
         <details className="status-banner__detail">
           <summary>Technical detail</summary>
-          <pre>{error.detail}</pre>
+          <pre>{banner.detail}</pre>
         </details>
       )}
     </div>

@@ -21,6 +21,9 @@ if (comlinkThrow) {
   });
 }
 
+/** How long dispose() waits for the worker to release the GPU before terminating it. */
+const DISPOSE_WAIT_MS = 3000;
+
 /** The worker's API as the page calls it (every method is already async on the worker side). */
 export type EngineBridge = Pick<EngineApi, 'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest'> & {
   loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineApi['loadPack']>;
@@ -51,7 +54,8 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
       if (disposed) return;
       disposed = true;
       try {
-        await remote.dispose();
+        // A worker whose GPU died may never answer: wait a little, then end it regardless.
+        await Promise.race([remote.dispose(), new Promise((resolve) => setTimeout(resolve, DISPOSE_WAIT_MS))]);
       } finally {
         remote[Comlink.releaseProxy]();
         worker.terminate();

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Capabilities, EngineErrorInfo, PackSummary } from '../../workers/protocol';
+import { bannerFor } from './status-banner-model';
+
+const caps = (webgpu: boolean): Capabilities => ({
+  webgpu: webgpu ? { available: true, adapter: {} as never } : { available: false, reason: 'navigator.gpu is missing' },
+  crossOriginIsolated: true,
+  wasmThreads: 4,
+});
+const packDone = { status: 'done', source: 'test-tiny', summary: {} as PackSummary } as const;
+const engineDone = (webgpu = true) => ({ status: 'done', capabilities: caps(webgpu) }) as const;
+const jobError = (kind: EngineErrorInfo['kind']) =>
+  ({ status: 'error', jobId: 'j', error: { kind, message: `${kind} happened.` } }) as const;
+
+describe('bannerFor', () => {
+  it('is silent when all is well', () => {
+    expect(bannerFor(engineDone(), packDone, { status: 'idle' })).toBeNull();
+  });
+
+  it('a lost device or out of memory: an error with Retry', () => {
+    for (const kind of ['DeviceLost', 'OutOfMemory'] as const) {
+      const banner = bannerFor(engineDone(), packDone, jobError(kind));
+      expect(banner).toMatchObject({ tone: 'error', kind, retry: true });
+      expect(banner?.message).toMatch(/Retry/);
+    }
+  });
+
+  it('other job errors stay with the job (no banner)', () => {
+    expect(bannerFor(engineDone(), packDone, jobError('BadInput'))).toBeNull();
+    expect(bannerFor(engineDone(), packDone, jobError('NumericalError'))).toBeNull();
+  });
+
+  it('a refused pack and a failed engine come first', () => {
+    const error = { kind: 'PackInvalid', message: 'unet.onnx: wrong hash' } as const;
+    expect(bannerFor(engineDone(), { status: 'error', source: 'x', error }, jobError('DeviceLost'))).toMatchObject({
+      kind: 'PackInvalid',
+      title: 'The model pack was refused',
+    });
+    expect(bannerFor({ status: 'error', error }, { status: 'idle' }, { status: 'idle' })?.title).toMatch(
+      /engine could not start/,
+    );
+  });
+
+  it('no WebGPU: a notice once the pack runs on WASM', () => {
+    const banner = bannerFor(engineDone(false), packDone, { status: 'idle' });
+    expect(banner).toMatchObject({ tone: 'notice', kind: 'WebGpuUnavailable', retry: false });
+    expect(banner?.message).toContain('navigator.gpu is missing');
+  });
+});
