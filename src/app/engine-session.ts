@@ -59,18 +59,31 @@ export function engineBridge(): EngineBridge {
   return bridge;
 }
 
-/** Runs a job; a running job is replaced (the worker cancels it). Resolves when it ends. */
-export async function runJob(job: Job): Promise<void> {
+export type FinalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'cancelled' }>;
+
+/**
+ * Runs a job; a running job is replaced (the worker cancels it). Resolves with the job's
+ * final event (`done` carries the image and the history for scrubbing and saving).
+ */
+export async function runJob(job: Job): Promise<FinalEvent> {
   const engine = engineBridge();
   const { job: current, startJob, applyEvent } = useStore.getState();
   if (current.status === 'loading' || current.status === 'running') await engine.cancel(current.jobId);
   clearLiveFrames();
   startJob(job.id, performance.now());
+  let final: FinalEvent | null = null;
   try {
-    await engine.generate(job, onEvent);
+    await engine.generate(job, (event) => {
+      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') final = event;
+      onEvent(event);
+    });
   } catch (err) {
-    applyEvent({ type: 'error', jobId: job.id, error: serializeError(err) }, performance.now());
+    final = { type: 'error', jobId: job.id, error: serializeError(err) };
+    applyEvent(final, performance.now());
   }
+  return (
+    final ?? { type: 'error', jobId: job.id, error: { kind: 'Internal', message: 'The job ended without a result.' } }
+  );
 }
 
 export async function cancelJob(): Promise<void> {

@@ -13,7 +13,7 @@ describe('crc32', () => {
 
 describe('PNG text chunks', () => {
   it('round-trips entries, including text outside Latin-1', () => {
-    const params = JSON.stringify({ steps: 20, seed: 7, prompt: 'a ★ and a ball' });
+    const params = JSON.stringify({ steps: 20, seed: 7, prompt: 'a ★abc and a ball 🎲' });
     const out = addPngText(png(), { 'realcustom:params': params, Software: 'RealCustom Web' });
     expect(readPngText(out)).toEqual({ 'realcustom:params': params, Software: 'RealCustom Web' });
   });
@@ -27,7 +27,13 @@ describe('PNG text chunks', () => {
   });
 
   it('reads text other writers put in', () => {
-    const other = encode({ width: 1, height: 1, data: new Uint8Array([1, 2, 3, 4]), channels: 4, text: { Title: 'x' } });
+    const other = encode({
+      width: 1,
+      height: 1,
+      data: new Uint8Array([1, 2, 3, 4]),
+      channels: 4,
+      text: { Title: 'x' },
+    });
     expect(readPngText(other)).toEqual({ Title: 'x' });
   });
 

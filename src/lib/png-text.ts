@@ -1,7 +1,7 @@
 /**
  * PNG tEXt chunks: write key/value text into a PNG (the parameters of a result travel with
  * the downloaded file) and read them back. Latin-1 keys and values, as the PNG spec asks;
- * anything outside Latin-1 is escaped as \uXXXX so a prompt never breaks the file.
+ * anything outside Latin-1 is escaped as \u{hex} so a prompt never breaks the file.
  */
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -22,9 +22,12 @@ export function crc32(bytes: Uint8Array): number {
 }
 
 function latin1(text: string): Uint8Array {
-  const escaped = text.replace(/[^\u0000-\u00ff]/gu, (ch) =>
-    [...ch].map((c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`).join(''),
-  );
+  const escaped = [...text]
+    .map((ch) => {
+      const code = ch.codePointAt(0) ?? 0;
+      return code > 0xff ? `\\u{${code.toString(16)}}` : ch;
+    })
+    .join('');
   return Uint8Array.from(escaped, (c) => c.charCodeAt(0));
 }
 
@@ -93,8 +96,9 @@ export function readPngText(png: Uint8Array): Record<string, string> {
     const zero = data.indexOf(0);
     if (zero <= 0) continue;
     const decode = (b: Uint8Array) => String.fromCharCode(...b);
-    out[decode(data.subarray(0, zero))] = decode(data.subarray(zero + 1)).replace(/\\u([0-9a-f]{4,6})/gu, (_, hex) =>
-      String.fromCodePoint(parseInt(hex as string, 16)),
+    out[decode(data.subarray(0, zero))] = decode(data.subarray(zero + 1)).replace(
+      /\\u\{([0-9a-f]{1,6})\}/gu,
+      (_, hex) => String.fromCodePoint(parseInt(hex as string, 16)),
     );
   }
   return out;

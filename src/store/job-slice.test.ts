@@ -57,8 +57,11 @@ describe('nextJobState', () => {
 });
 
 describe('jobEtaMs', () => {
-  it('multiplies the steps left by the last step time', () => {
-    expect(jobEtaMs(nextJobState(loading, step('a', 1, 40), 0))).toBe(120);
+  it('multiplies the steps left by the typical step time', () => {
+    const first = nextJobState(loading, step('a', 1, 400), 0);
+    expect(jobEtaMs(first)).toBe(1200);
+    // the slow first step (shader compilation) stops counting once another exists
+    expect(jobEtaMs(nextJobState(first, step('a', 2, 40), 0))).toBe(80);
     expect(jobEtaMs(loading)).toBeNull();
   });
 });

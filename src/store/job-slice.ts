@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { EngineErrorInfo, EngineEvent } from '../../workers/protocol';
+import { etaMs } from '../lib/eta';
 import type { Store } from './index';
 
 /**
@@ -9,7 +10,15 @@ import type { Store } from './index';
 export type JobState =
   | { status: 'idle' }
   | { status: 'loading'; jobId: string; phase: string; startedAt: number }
-  | { status: 'running'; jobId: string; step: number; totalSteps: number; startedAt: number; stepMs: number }
+  | {
+      status: 'running';
+      jobId: string;
+      step: number;
+      totalSteps: number;
+      startedAt: number;
+      /** Wall time of each step so far, for the time left. */
+      stepDurations: number[];
+    }
   | { status: 'done'; jobId: string; totalMs: number }
   | { status: 'cancelled'; jobId: string; atStep: number }
   | { status: 'error'; jobId: string; error: EngineErrorInfo };
@@ -40,7 +49,7 @@ export function nextJobState(job: JobState, event: EngineEvent, now: number): Jo
         step: event.step,
         totalSteps: event.totalSteps,
         startedAt,
-        stepMs: event.timings.stepMs,
+        stepDurations: [...(job.status === 'running' ? job.stepDurations : []), event.timings.stepMs],
       };
     case 'done':
       return { status: 'done', jobId: event.jobId, totalMs: event.totalMs };
@@ -51,8 +60,8 @@ export function nextJobState(job: JobState, event: EngineEvent, now: number): Jo
   }
 }
 
-/** Milliseconds left, from the last step's duration; null until a step has run. */
+/** Milliseconds left, from the steps' durations so far (lib/eta.ts); null until a step has run. */
 export function jobEtaMs(job: JobState): number | null {
   if (job.status !== 'running') return null;
-  return Math.max(0, job.totalSteps - job.step) * job.stepMs;
+  return etaMs(job.stepDurations, job.totalSteps);
 }

@@ -4,9 +4,9 @@ import { Panel } from '../../app/Panel';
 import { drawHeatmap, drawRgba } from '../../lib/canvas';
 import { useFrameCanvas } from '../../lib/use-frame-canvas';
 import { useStore } from '../../store';
-import { JobProgress } from './JobProgress';
 import { LayerMaskGrid } from './LayerMaskGrid';
 import { liveFrames } from './live-frames';
+import { ResultBar } from './ResultBar';
 import './LiveView.css';
 
 const drawOverlay = (canvas: HTMLCanvasElement, mask: Gray | null) => drawHeatmap(canvas, mask, true);
@@ -51,7 +51,7 @@ export function LiveView() {
             </div>
           )}
         </div>
-        <JobProgress />
+        <ResultBar />
       </div>
       <LayerMaskGrid />
     </Panel>

@@ -1,32 +1,98 @@
-import type { Params } from '../../../workers/protocol';
+import { useId } from 'react';
+import { MODES, type Mode, type Params } from '../../../workers/protocol';
 import { Panel } from '../../app/Panel';
+import { sanitizeParams } from '../../lib/params-sanitize';
 import { useStore } from '../../store';
+import { NumberField } from './NumberField';
+import { MODE_HELP, PARAM_FIELDS, randomSeed } from './param-fields';
 import './ParamsPanel.css';
-
-const SHOWN: { key: keyof Params; label: string }[] = [
-  { key: 'steps', label: 'Steps' },
-  { key: 'guidanceText', label: 'ω text' },
-  { key: 'guidanceImage', label: 'ω image' },
-  { key: 'gammaScope', label: 'γ scope' },
-  { key: 'gammaNum', label: 'γ num' },
-  { key: 'maskReuseStep', label: 'Mask reuse' },
-  { key: 'seed', label: 'Seed' },
-  { key: 'mode', label: 'Mode' },
-];
 
 /** Sampling and guidance parameters; defaults come from the pack. */
 export function ParamsPanel() {
-  const defaults = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.defaults : null));
+  const summary = useStore((s) => (s.pack.status === 'done' ? s.pack.summary : null));
+  const params = useStore((s) => s.params);
+  const problems = useStore((s) => s.paramProblems);
+  const setParams = useStore((s) => s.setParams);
+  const modeId = useId();
+
+  if (!summary || !params) {
+    return (
+      <Panel title="Parameters" hint="Defaults come from the model pack">
+        <p className="params-waiting" data-testid="params-area">
+          Waiting for the model pack…
+        </p>
+      </Panel>
+    );
+  }
+
+  const update = (raw: Partial<Record<keyof Params, unknown>>): string[] => {
+    const result = sanitizeParams({ ...params, ...raw }, summary.defaults);
+    setParams(result.params, result.problems);
+    return result.problems;
+  };
+  const atDefaults = JSON.stringify(params) === JSON.stringify(summary.defaults);
+
   return (
-    <Panel title="Parameters" hint="Defaults come from the model pack">
-      <dl className="params-grid" data-testid="params-area">
-        {SHOWN.map(({ key, label }) => (
-          <div className="params-grid__item" key={key}>
-            <dt>{label}</dt>
-            <dd>{defaults ? String(defaults[key]) : '—'}</dd>
-          </div>
+    <Panel
+      title="Parameters"
+      hint={`Defaults from the ${summary.name} pack`}
+      actions={
+        <button type="button" className="text-button" disabled={atDefaults} onClick={() => setParams(summary.defaults)}>
+          Reset
+        </button>
+      }
+    >
+      <div className="params" data-testid="params-area">
+        <div className="param param--wide">
+          <label className="param__label" htmlFor={modeId}>
+            Mode
+          </label>
+          <select
+            id={modeId}
+            className="field-input"
+            value={params.mode}
+            aria-describedby={`${modeId}-help`}
+            onChange={(e) => update({ mode: e.target.value as Mode })}
+          >
+            {MODES.filter((m) => summary.modes.includes(m)).map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+          <p className="param__help" id={`${modeId}-help`}>
+            {MODE_HELP[params.mode]}
+          </p>
+        </div>
+        {PARAM_FIELDS.filter((f) => !f.modes || f.modes.includes(params.mode)).map((field) => (
+          <NumberField
+            key={field.key}
+            label={field.label}
+            help={field.help}
+            step={field.step}
+            value={params[field.key]}
+            commit={(text) => update({ [field.key]: text })}
+            extra={
+              field.key === 'seed' ? (
+                <button
+                  type="button"
+                  className="dice-button"
+                  aria-label="Random seed"
+                  title="Random seed"
+                  onClick={() => update({ seed: randomSeed() })}
+                >
+                  🎲
+                </button>
+              ) : undefined
+            }
+          />
         ))}
-      </dl>
+      </div>
+      {problems.length > 0 && (
+        <p className="notice notice--warn" role="status">
+          {problems.join(' ')}
+        </p>
+      )}
     </Panel>
   );
 }

@@ -1,0 +1,116 @@
+/**
+ * The Generate, Compare and Cancel actions: build the job from the inputs, run it through
+ * the engine session, and after `done` keep the result (scrubber, gallery, downloads).
+ */
+import type { Job, Mode } from '../../workers/protocol';
+import { COMPARED_MODES, clearCompareFrames, compareFrames } from '../features/compare/compare-frames';
+import { keepResult } from '../features/gallery/gallery-actions';
+import { setLastFiles, setLastResult, type DoneEvent } from '../features/live-view/last-result';
+import { croppedReference } from '../features/reference/reference-pixels';
+import { phraseOf, promptWords } from '../lib/prompt-words';
+import { imagePng, masksPng, resultFileName, thumbnailPng } from '../lib/result-png';
+import { useStore } from '../store';
+import { cancelJob, runJob, type FinalEvent } from './engine-session';
+
+/** Why Generate cannot run now, or null when it can. */
+export function whyNotReady(mode?: Mode): string | null {
+  const { pack, reference, prompt, selection, params } = useStore.getState();
+  if (pack.status !== 'done' || !params) return 'Waiting for the model pack.';
+  const m = mode ?? params.mode;
+  if (m !== 'text' && reference.status !== 'ready') return 'Add a reference image first.';
+  if (promptWords(prompt).length === 0) return 'Type a prompt first.';
+  if ((m === 'realcustom' || m === 'masked-global') && !selection) return 'Pick the word to customize.';
+  return null;
+}
+
+function buildJob(mode?: Mode): Job | null {
+  const { prompt, selection, params } = useStore.getState();
+  if (!params || whyNotReady(mode)) return null;
+  const p = { ...params, mode: mode ?? params.mode };
+  return {
+    id: crypto.randomUUID(),
+    prompt,
+    targetWord: phraseOf(promptWords(prompt), selection),
+    reference: p.mode === 'text' ? null : croppedReference(),
+    params: p,
+  };
+}
+
+/** Bumped by every Generate/Compare/Cancel: a compare run stops when it is no longer the latest. */
+let generation = 0;
+
+function supersede(reason: string): number {
+  const { compare: c, setCompare } = useStore.getState();
+  if (c.status === 'running') setCompare({ status: 'stopped', modes: c.modes, reason });
+  return ++generation;
+}
+
+async function runAndKeep(job: Job): Promise<FinalEvent> {
+  const final = await runJob(job);
+  if (final.type === 'done') {
+    setLastResult(job, final);
+    void keep(job, final);
+  }
+  return final;
+}
+
+async function keep(job: Job, done: DoneEvent): Promise<void> {
+  const { pack } = useStore.getState();
+  const summary = pack.status === 'done' ? pack.summary : null;
+  const settings = {
+    prompt: job.prompt,
+    targetWord: job.targetWord,
+    params: done.params,
+    packName: summary?.name ?? '',
+  };
+  const last = done.history.at(-1);
+  const [image, masks, reference] = await Promise.all([
+    imagePng(done.image, settings),
+    masksPng(last?.mask ?? null, last?.layerMasks ?? [], summary?.layers.map((l) => l.name) ?? []),
+    job.reference ? thumbnailPng(job.reference) : null,
+  ]);
+  setLastFiles(job.id, {
+    image,
+    masks,
+    name: resultFileName(settings),
+    masksName: resultFileName(settings, '-masks'),
+  });
+  await keepResult({ ...settings, image, masks, reference });
+}
+
+export async function generate(): Promise<void> {
+  const job = buildJob();
+  if (!job) return;
+  supersede('Replaced by Generate.');
+  useStore.getState().setResult({ status: 'none' });
+  await runAndKeep(job);
+}
+
+/** The same prompt, reference and seed as realcustom, global (the chosen λ) and text. */
+export async function compare(): Promise<void> {
+  const { pack, setCompare, setResult } = useStore.getState();
+  if (pack.status !== 'done') return;
+  const modes = COMPARED_MODES.filter((m) => pack.summary.modes.includes(m));
+  const jobs = modes.map((m) => buildJob(m));
+  if (jobs.some((j) => j === null)) return;
+  const mine = supersede('Replaced by a new comparison.');
+  clearCompareFrames();
+  setResult({ status: 'none' });
+  for (const [index, job] of (jobs as Job[]).entries()) {
+    setCompare({ status: 'running', modes, index });
+    const final = await runAndKeep(job);
+    if (mine !== generation) return; // replaced by Generate, another Compare or Cancel
+    if (final.type !== 'done') {
+      setCompare({ status: 'stopped', modes, reason: final.type === 'error' ? final.error.message : 'Cancelled.' });
+      return;
+    }
+    const last = final.history.at(-1);
+    compareFrames[job.params.mode].publish({ image: final.image, mask: last?.mask ?? null });
+  }
+  setCompare({ status: 'done', modes });
+}
+
+export async function cancel(): Promise<void> {
+  supersede('Cancelled.');
+  await cancelJob();
+}

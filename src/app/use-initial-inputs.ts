@@ -1,0 +1,26 @@
+import { useEffect } from 'react';
+import { loadGallery } from '../features/gallery/gallery-actions';
+import { readSharedSettings } from '../lib/share-url';
+import { useStore } from '../store';
+
+/**
+ * Once the pack is known: parameters from a shared link (repaired where needed) or the
+ * pack's defaults, and the link's prompt and target word. The gallery loads at once.
+ */
+export function useInitialInputs(): void {
+  const defaults = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.defaults : null));
+
+  useEffect(() => {
+    void loadGallery();
+  }, []);
+
+  useEffect(() => {
+    if (!defaults) return;
+    const { params, setParams, setPromptAndTarget } = useStore.getState();
+    if (params) return; // the same pack again (a worker restart): keep what the person chose
+    const shared = readSharedSettings(window.location.search, defaults);
+    if (!shared) return setParams(defaults);
+    setParams(shared.params, shared.problems);
+    setPromptAndTarget(shared.prompt, shared.targetWord);
+  }, [defaults]);
+}
