@@ -27,7 +27,11 @@ export function promptWords(prompt: string): PromptWord[] {
 /** A click on chip `index`: alone it selects that word; with shift it spans from the anchor. */
 export function selectWord(selection: WordSelection | null, index: number, extend: boolean): WordSelection {
   if (!extend || !selection) return { first: index, last: index, anchor: index };
-  return { first: Math.min(selection.anchor, index), last: Math.max(selection.anchor, index), anchor: selection.anchor };
+  return {
+    first: Math.min(selection.anchor, index),
+    last: Math.max(selection.anchor, index),
+    anchor: selection.anchor,
+  };
 }
 
 export function phraseOf(words: readonly PromptWord[], selection: WordSelection | null): string {
@@ -47,7 +51,10 @@ export function followPhrase(words: readonly PromptWord[], phrase: string, near 
   if (parts.length === 0) return null;
   let best: number | null = null;
   for (let i = 0; i + parts.length <= words.length; i++) {
-    if (parts.every((p, j) => words[i + j]?.text === p) && (best === null || Math.abs(i - near) < Math.abs(best - near)))
+    if (
+      parts.every((p, j) => words[i + j]?.text === p) &&
+      (best === null || Math.abs(i - near) < Math.abs(best - near))
+    )
       best = i;
   }
   return best === null ? null : { first: best, last: best + parts.length - 1, anchor: best };

@@ -19,7 +19,15 @@ const defaults: Params = {
 
 describe('share URL', () => {
   it('round-trips prompt, phrase and parameters, keeping pack and ep', () => {
-    const params: Params = { ...defaults, mode: 'global', steps: 3, maskReuseStep: 2, gammaScope: 0.4, seed: 4_000_000_000, globalScale: 1.5 };
+    const params: Params = {
+      ...defaults,
+      mode: 'global',
+      steps: 3,
+      maskReuseStep: 2,
+      gammaScope: 0.4,
+      seed: 4_000_000_000,
+      globalScale: 1.5,
+    };
     const settings = { prompt: 'a red star & a ball?', targetWord: 'red star', params };
     const url = new URL(shareUrl('http://h/app/?pack=toyworld&ep=webgpu#x', settings));
     expect(url.pathname).toBe('/app/');

@@ -37,10 +37,7 @@ export function shareUrl(href: string, settings: SharedSettings): string {
 }
 
 /** The settings a link carries, or null when it carries none (a plain visit). */
-export function readSharedSettings(
-  search: string,
-  defaults: Params,
-): (SharedSettings & { problems: string[] }) | null {
+export function readSharedSettings(search: string, defaults: Params): (SharedSettings & { problems: string[] }) | null {
   const query = new URLSearchParams(search);
   const carries = ['prompt', 'word', ...SHARED_KEYS].some((key) => query.has(key));
   if (!carries) return null;
