@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { readPngText } from '../src/lib/png-text';
+import { expect, test } from './fixtures';
+import { canvasStats, openPage, setUpJob, type CanvasStats } from './features-helpers';
+
+/**
+ * The whole visit: a reference through the file input, a prompt, `red star` picked with a
+ * click and a shift-click, two steps; the live mask is lit in part of the frame and changes
+ * from step to step; the final image is not blank; the scrubber replays; the result is in
+ * the gallery after a reload; its PNG carries the parameters; the share link restores.
+ */
+test('generate with live masks, replay, keep, download and share', async ({ page }, testInfo) => {
+  await openPage(page);
+  await setUpJob(page, 2);
+  await page.screenshot({ path: testInfo.outputPath('1-ready.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  const progress = page.getByTestId('job-progress');
+
+  // One mask per step, read from the live canvas while the job runs.
+  const masks = new Map<number, CanvasStats>();
+  await expect(async () => {
+    const label = (await progress.textContent()) ?? '';
+    const step = Number(/Step (\d) of 2/.exec(label)?.[1] ?? 0);
+    if (step > 0 && !masks.has(step)) {
+      // The canvas paints on the next animation frame after the event.
+      await page.waitForTimeout(100);
+      masks.set(step, await canvasStats(page, 'mask-canvas'));
+      if (step === 1) await page.screenshot({ path: testInfo.outputPath('2-live-step1.png'), fullPage: true });
+    }
+    expect(await progress.getAttribute('data-status')).toBe('done');
+  }).toPass({ timeout: 150_000, intervals: [250] });
+  await page.screenshot({ path: testInfo.outputPath('3-done.png'), fullPage: true });
+
+  const first = masks.get(1);
+  expect(first, 'the mask of step 1 was seen live').toBeDefined();
+  expect(first!.litFraction, 'the mask is lit somewhere').toBeGreaterThan(0);
+  expect(first!.litFraction, 'and not everywhere: γ_scope keeps part of the frame').toBeLessThan(0.8);
+
+  // The scrubber replays each step's mask: step 1 and step 2 differ.
+  const scrubber = page.getByTestId('scrubber');
+  await scrubber.fill('0');
+  await expect(page.getByTestId('scrub-step')).toContainText('step 1/2');
+  await page.waitForTimeout(100);
+  const replay1 = await canvasStats(page, 'mask-canvas');
+  await scrubber.fill('1');
+  await expect(page.getByTestId('scrub-step')).toContainText('step 2/2');
+  await page.waitForTimeout(100);
+  const replay2 = await canvasStats(page, 'mask-canvas');
+  expect(replay1.litFraction).toBeGreaterThan(0);
+  expect(replay1.signature, 'the mask changes across steps').not.toBe(replay2.signature);
+  if (masks.get(2)) expect(masks.get(2)!.signature).toBe(replay2.signature);
+
+  const image = await canvasStats(page, 'preview-canvas');
+  expect(image.width).toBeGreaterThan(0);
+  expect(image.variance, 'the final image is not blank').toBeGreaterThan(1);
+
+  // Download: the PNG carries the parameters.
+  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeEnabled();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download PNG' }).click(),
+  ]);
+  const text = readPngText(new Uint8Array(readFileSync(await download.path())));
+  const saved = JSON.parse(text.parameters ?? '{}') as {
+    prompt: string;
+    targetWord: string;
+    params: { steps: number };
+  };
+  expect(saved.prompt).toBe('a red star and a blue ball on grass');
+  expect(saved.targetWord).toBe('red star');
+  expect(saved.params.steps).toBe(2);
+  const [masksDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download masks' }).click(),
+  ]);
+  expect(masksDownload.suggestedFilename()).toMatch(/-masks\.png$/);
+
+  // The gallery keeps it across a reload.
+  await expect(page.getByTestId('gallery-card')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByTestId('share-link').inputValue();
+  await page.reload();
+  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('gallery-card')).toContainText('red star');
+
+  // The share link restores prompt, word and parameters.
+  await page.goto(link);
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByLabel('Prompt')).toHaveValue('a red star and a blue ball on grass');
+  await expect(page.getByTestId('target-word')).toHaveText('Target: red star');
+  await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('2');
+  await page.screenshot({ path: testInfo.outputPath('4-restored.png'), fullPage: true });
+});
