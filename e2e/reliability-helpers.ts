@@ -52,7 +52,11 @@ export interface Snapshot {
 /** What a failure must not touch: the parameters shown, localStorage, the gallery. */
 export async function snapshot(page: Page): Promise<Snapshot> {
   return {
-    settings: (await page.getByTestId('params-area').textContent()) ?? '',
+    settings: await page
+      .getByTestId('params-area')
+      .evaluate((area) =>
+        JSON.stringify([...area.querySelectorAll('input, select')].map((e) => (e as HTMLInputElement).value)),
+      ),
     storage: await page.evaluate(() => JSON.stringify({ ...localStorage })),
     gallery: await galleryCount(page),
   };
@@ -80,7 +84,7 @@ export async function useFirstExample(page: Page): Promise<void> {
 }
 
 export function generateButton(page: Page) {
-  return page.getByRole('button', { name: /^Generate/ });
+  return page.getByRole('button', { name: 'Generate', exact: true });
 }
 
 /** Presses Generate and waits for the job's end; returns how it ended. */

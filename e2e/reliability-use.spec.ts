@@ -1,0 +1,142 @@
+/**
+ * How people really use it: Generate hammered, Cancel at every moment of a job, the tab
+ * closed while a result is being kept, two tabs at once. The worker always takes the next
+ * job; the gallery never holds half an entry (WASM: the GPU is not the point).
+ */
+import type { Page } from '@playwright/test';
+import type { TestHooks } from '../src/app/test-hooks';
+import { expect, test } from './fixtures';
+import {
+  expectIntact,
+  expectNextJobRuns,
+  galleryCount,
+  openApp,
+  snapshot,
+  useFirstExample,
+} from './reliability-helpers';
+
+const progress = (page: Page) => page.getByTestId('job-progress');
+
+function liveTensors(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const stats = await (window as unknown as { __realcustomTest: TestHooks }).__realcustomTest.stats();
+    return stats?.liveTensors ?? -1;
+  });
+}
+
+test('Generate pressed ten times quickly: one result, no error, nothing leaked', async ({ page }) => {
+  await openApp(page, 'ep=wasm&testHooks');
+  await useFirstExample(page);
+  const before = await snapshot(page);
+  const tensors = await liveTensors(page);
+  // Ten clicks in one task, faster than any person: each replaces the one before.
+  await page.evaluate(() => {
+    const go = document.querySelector<HTMLButtonElement>('.generate-bar__go')!;
+    for (let i = 0; i < 10; i++) go.click();
+  });
+  await expect(progress(page)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('status-banner')).toBeHidden();
+  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', String(before.gallery + 1));
+  await expectIntact(page, before, { newEntries: 1 });
+  expect(await liveTensors(page), 'tensors alive after the storm').toBe(tensors);
+  await expectNextJobRuns(page);
+});
+
+/** Clicks Cancel from inside the page the moment the progress label first matches `when`. */
+async function cancelWhen(page: Page, when: string): Promise<void> {
+  await page.evaluate((source) => {
+    const pattern = new RegExp(source);
+    const bar = document.querySelector('[data-testid="job-progress"]')!;
+    const observer = new MutationObserver(() => {
+      if (!pattern.test(bar.textContent ?? '')) return;
+      observer.disconnect();
+      [...document.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')?.click();
+    });
+    observer.observe(bar, { subtree: true, childList: true, characterData: true });
+  }, when);
+}
+
+test('Cancel in every phase is answered, and the next job runs', async ({ page }) => {
+  await openApp(page, 'ep=wasm&steps=6&maskReuseStep=0');
+  await useFirstExample(page);
+  const before = await snapshot(page);
+  for (const [phase, label, ends] of [
+    ['loading', 'Preparing · starting', /^cancelled$/],
+    ['encoding', 'Preparing · encoding', /^cancelled$/],
+    ['stepping', 'Step 2 of 6', /^cancelled$/],
+    // The last step's event comes just before the final decode: either answer is right.
+    ['decoding', 'Step 6 of 6', /^(cancelled|done)$/],
+  ] as const) {
+    await cancelWhen(page, label);
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await expect(progress(page), `cancel while ${phase}`).toHaveAttribute('data-status', ends, { timeout: 60_000 });
+    const shown = (await progress(page).textContent()) ?? '';
+    expect(shown, `cancel while ${phase}`).toMatch(/Cancelled at step \d|Done in/);
+  }
+  const kept = (await galleryCount(page)) - before.gallery;
+  expect(kept).toBeLessThanOrEqual(1); // only a job that reached `done` is kept
+  await expectNextJobRuns(page);
+  await expectIntact(page, before, { newEntries: kept + 1 });
+});
+
+test('closing the tab while a result is kept leaves a readable gallery with no half entry', async ({ context }) => {
+  const first = await context.newPage();
+  await openApp(first, 'ep=wasm');
+  await useFirstExample(first);
+  const before = await galleryCount(first);
+  await first.getByRole('button', { name: 'Generate', exact: true }).click();
+  // Close the moment the job is done: the PNGs are being made and the entry written.
+  await first.waitForFunction(
+    () => document.querySelector('[data-testid="job-progress"]')?.getAttribute('data-status') === 'done',
+    null,
+    { polling: 'raf', timeout: 60_000 },
+  );
+  await first.close();
+
+  const second = await context.newPage();
+  await openApp(second, 'ep=wasm');
+  const after = await galleryCount(second);
+  expect(after - before).toBeGreaterThanOrEqual(0);
+  expect(after - before).toBeLessThanOrEqual(1);
+  await expect(second.getByTestId('gallery-area')).toHaveAttribute('data-count', String(after));
+  // Every entry is whole: an image with bytes, a prompt, parameters.
+  const broken = await second.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('realcustom-gallery');
+        open.onsuccess = () => {
+          const all = open.result.transaction('results').objectStore('results').getAll();
+          all.onsuccess = () =>
+            resolve(
+              (all.result as { image?: { bytes?: ArrayBuffer }; prompt?: string; params?: object }[]).filter(
+                (e) => !e.image?.bytes?.byteLength || typeof e.prompt !== 'string' || !e.params,
+              ).length,
+            );
+        };
+      }),
+  );
+  expect(broken).toBe(0);
+  await useFirstExample(second);
+  await expectNextJobRuns(second);
+});
+
+test('two tabs at once: each runs its own jobs, both see one gallery', async ({ context }) => {
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await openApp(a, 'ep=wasm');
+  await openApp(b, 'ep=wasm');
+  const start = await galleryCount(a);
+  await useFirstExample(a);
+  await useFirstExample(b);
+  // Both generate at the same time.
+  await Promise.all([
+    a.getByRole('button', { name: 'Generate', exact: true }).click(),
+    b.getByRole('button', { name: 'Generate', exact: true }).click(),
+  ]);
+  await expect(progress(a)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(progress(b)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect.poll(() => galleryCount(a)).toBe(start + 2);
+  await b.reload();
+  await expect(b.getByTestId('gallery-area')).toHaveAttribute('data-count', String(start + 2), { timeout: 60_000 });
+  await expect(b.getByTestId('status-banner')).toBeHidden();
+  await expectNextJobRuns(a);
+});
