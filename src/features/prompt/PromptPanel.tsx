@@ -6,6 +6,8 @@ import { promptMessages } from './prompt-messages';
 import { usePromptAnalysis } from './use-prompt-analysis';
 import './PromptPanel.css';
 
+const NO_SUGGESTIONS: string[] = [];
+
 /** The scene, and which of its words takes the reference's look. */
 export function PromptPanel() {
   usePromptAnalysis();
@@ -14,7 +16,7 @@ export function PromptPanel() {
   const analysis = useStore((s) => s.analysis);
   const setPrompt = useStore((s) => s.setPrompt);
   const clickWord = useStore((s) => s.clickWord);
-  const suggestions = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.examples.prompts : []));
+  const suggestions = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.examples.prompts : NO_SUGGESTIONS));
   const backdrop = useRef<HTMLDivElement>(null);
   const id = useId();
 
