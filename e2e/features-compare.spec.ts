@@ -50,8 +50,8 @@ test('compare shows realcustom, global and text side by side', async ({ page }, 
 test('keyboard alone: chips with Enter and Shift+Enter, and a narrow window', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 420, height: 900 });
   await openPage(page);
-  await page.getByLabel('Prompt').fill('a red star on grass');
-  await page.getByLabel('Prompt').press('Tab'); // focus leaves the prompt for the first chip
+  await page.getByRole('textbox', { name: 'Prompt' }).fill('a red star on grass');
+  await page.getByRole('textbox', { name: 'Prompt' }).press('Tab'); // focus leaves the prompt for the first chip
   const chips = page.getByTestId('word-chips');
   await chips.getByRole('button', { name: 'star', exact: true }).focus();
   await page.keyboard.press('Enter');

@@ -87,7 +87,7 @@ test('generate with live masks, replay, keep, download and share', async ({ page
   // The share link restores prompt, word and parameters.
   await page.goto(link);
   await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await expect(page.getByLabel('Prompt')).toHaveValue('a red star and a blue ball on grass');
+  await expect(page.getByRole('textbox', { name: 'Prompt' })).toHaveValue('a red star and a blue ball on grass');
   await expect(page.getByTestId('target-word')).toHaveText('Target: red star');
   await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('2');
   await page.screenshot({ path: testInfo.outputPath('4-restored.png'), fullPage: true });

@@ -16,7 +16,7 @@ export async function openPage(page: Page, query = 'ep=webgpu'): Promise<void> {
 export async function setUpJob(page: Page, steps: number): Promise<void> {
   await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
   await expect(page.getByTestId('reference-area')).toHaveAttribute('data-status', 'ready');
-  await page.getByLabel('Prompt').fill('a red star and a blue ball on grass');
+  await page.getByRole('textbox', { name: 'Prompt' }).fill('a red star and a blue ball on grass');
   const chips = page.getByTestId('word-chips');
   await chips.getByRole('button', { name: 'star', exact: true }).click();
   await chips.getByRole('button', { name: 'red', exact: true }).click({ modifiers: ['Shift'] });
