@@ -61,6 +61,9 @@ export function engineBridge(): EngineBridge {
 
 export type FinalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'cancelled' }>;
 
+/** How long after generate() returns its final event may still be on its way (another port). */
+const FINAL_EVENT_GRACE_MS = 10_000;
+
 /**
  * Runs a job; a running job is replaced (the worker cancels it). Resolves with the job's
  * final event (`done` carries the image and the history for scrubbing and saving).
@@ -71,19 +74,38 @@ export async function runJob(job: Job): Promise<FinalEvent> {
   if (current.status === 'loading' || current.status === 'running') await engine.cancel(current.jobId);
   clearLiveFrames();
   startJob(job.id, performance.now());
-  let final: FinalEvent | null = null;
-  try {
-    await engine.generate(job, (event) => {
-      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') final = event;
+  // Events come through the callback's own MessagePort, so generate() may resolve before
+  // the final event is delivered: wait for the event itself.
+  let resolveFinal: (event: FinalEvent) => void = () => undefined;
+  const final = new Promise<FinalEvent>((resolve) => (resolveFinal = resolve));
+  let settled = false;
+  const settle = (event: FinalEvent) => {
+    settled = true;
+    resolveFinal(event);
+  };
+  const fail = (error: FinalEvent) => {
+    if (settled) return;
+    applyEvent(error, performance.now());
+    settle(error);
+  };
+  engine
+    .generate(job, (event) => {
       onEvent(event);
-    });
-  } catch (err) {
-    final = { type: 'error', jobId: job.id, error: serializeError(err) };
-    applyEvent(final, performance.now());
-  }
-  return (
-    final ?? { type: 'error', jobId: job.id, error: { kind: 'Internal', message: 'The job ended without a result.' } }
-  );
+      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') settle(event);
+    })
+    .then(() =>
+      setTimeout(
+        () =>
+          fail({
+            type: 'error',
+            jobId: job.id,
+            error: { kind: 'Internal', message: 'The job ended without a result.' },
+          }),
+        FINAL_EVENT_GRACE_MS,
+      ),
+    )
+    .catch((err: unknown) => fail({ type: 'error', jobId: job.id, error: serializeError(err) }));
+  return final;
 }
 
 export async function cancelJob(): Promise<void> {
