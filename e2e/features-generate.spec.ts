@@ -56,10 +56,10 @@ test('generate with live masks, replay, keep, download and share', async ({ page
   expect(image.variance, 'the final image is not blank').toBeGreaterThan(1);
 
   // Download: the PNG carries the parameters.
-  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Download PNG', exact: true })).toBeEnabled();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download PNG' }).click(),
+    page.getByRole('button', { name: 'Download PNG', exact: true }).click(),
   ]);
   const text = readPngText(new Uint8Array(readFileSync(await download.path())));
   const saved = JSON.parse(text.parameters ?? '{}') as {
@@ -72,7 +72,7 @@ test('generate with live masks, replay, keep, download and share', async ({ page
   expect(saved.params.steps).toBe(2);
   const [masksDownload] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download masks' }).click(),
+    page.getByRole('button', { name: 'Download masks', exact: true }).click(),
   ]);
   expect(masksDownload.suggestedFilename()).toMatch(/-masks\.png$/);
 

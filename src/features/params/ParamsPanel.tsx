@@ -81,7 +81,12 @@ export function ParamsPanel() {
                   title="Random seed"
                   onClick={() => update({ seed: randomSeed() })}
                 >
-                  🎲
+                  <svg viewBox="0 0 24 24" aria-hidden="true" className="dice-button__icon">
+                    <rect x="3.5" y="3.5" width="17" height="17" rx="4" />
+                    <circle cx="8.5" cy="8.5" r="1.4" />
+                    <circle cx="15.5" cy="15.5" r="1.4" />
+                    <circle cx="12" cy="12" r="1.4" />
+                  </svg>
                 </button>
               ) : undefined
             }
