@@ -43,4 +43,12 @@ describe('word tokenizer', () => {
     expect(long.problems).toContain('‘star’ is past the 6-word limit; move it earlier in the prompt.');
     expect(long.truncatedWords).toEqual(['on', 'star']);
   });
+
+  it('names the characters it skips (emoji, letters outside a–z)', () => {
+    const { problems, targetPositions } = tok.analyze('a red ⭐ star on grüne 🌿 grass', 'star');
+    expect(targetPositions).toEqual([3]);
+    expect(problems).toContain(
+      'This pack reads only the letters a–z and digits: ‘⭐’ ‘ü’ ‘🌿’ are skipped (a word containing one is split there).',
+    );
+  });
 });

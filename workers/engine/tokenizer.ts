@@ -96,6 +96,14 @@ export class WordTokenizer {
     for (const word of new Set(splitWords(`${prompt} ${targetWord}`))) {
       if (!this.isKnown(word)) problems.push(`‘${word}’ is unknown to this pack.`);
     }
+    // Emoji and letters outside a–z are not in a word vocabulary: say so instead of
+    // silently dropping them (or reporting the fragments of a split word as unknown).
+    const skipped = [...new Set(prompt.toLowerCase().match(/[^\p{ASCII}]/gu) ?? [])].filter((c) => /\S/u.test(c));
+    if (skipped.length > 0) {
+      problems.push(
+        `This pack reads only the letters a–z and digits: ${skipped.map((c) => `‘${c}’`).join(' ')} ${skipped.length === 1 ? 'is' : 'are'} skipped (a word containing one is split there).`,
+      );
+    }
     if (truncatedWords.length > 0) {
       problems.push(`The prompt is longer than ${this.maxWords} words; ignored: ${truncatedWords.join(' ')}.`);
     }
