@@ -3,14 +3,14 @@
  * sentence about the file, each odd one is accepted with a note, the image is read upright
  * and off the main thread, and afterwards a job still runs with the settings and gallery kept.
  */
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, type Page } from '@playwright/test';
 import {
   expectIntact,
   expectNextJobRuns,
   imageFixtures,
   openApp,
   snapshot,
+  useFirstExample,
   type Snapshot,
 } from './reliability-helpers';
 
@@ -35,13 +35,28 @@ async function pixelAt(page: Page, fx: number, fy: number): Promise<[number, num
   );
 }
 
+// One page for the whole file (loading the pack is the slow part); its own guard against
+// uncaught errors and CSP violations, as e2e/fixtures.ts gives every other page.
+test.describe.configure({ mode: 'serial' });
+let page: Page;
 let before: Snapshot;
-test.beforeEach(async ({ page }) => {
+const problems: string[] = [];
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /content security policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
   await openApp(page);
+  await useFirstExample(page); // a prompt and target; each test replaces only the reference
   before = await snapshot(page);
 });
-test.afterEach(async ({ page }) => {
+test.afterEach(async () => {
   await expectIntact(page, before);
+  expect(problems, 'page errors and CSP violations').toEqual([]);
+});
+test.afterAll(async () => {
+  await page.close();
 });
 
 test.describe('refused with a reason', () => {
@@ -52,7 +67,7 @@ test.describe('refused with a reason', () => {
     ['corrupt.png', /This PNG file is damaged and could not be decoded/],
     ['drawing.svg', /SVG drawings are not accepted .* export it as PNG or JPEG/],
   ] as const) {
-    test(name, async ({ page }) => {
+    test(name, async () => {
       await pick(page, name);
       await expect(refused(page)).toContainText(message);
       await expect(page.getByTestId('reference-area')).toHaveAttribute('data-status', 'error');
@@ -66,7 +81,7 @@ test.describe('refused with a reason', () => {
 });
 
 test.describe('accepted, with what the person should know', () => {
-  test('an 8000×8000 photo is decoded off the main thread and scaled down', async ({ page }) => {
+  test('an 8000×8000 photo is decoded off the main thread and scaled down', async () => {
     // Longest gap between animation frames while decoding: the page must keep painting.
     await page.evaluate(() => {
       const w = window as unknown as { maxFrameGap: number; stopWatch: boolean };
@@ -93,18 +108,18 @@ test.describe('accepted, with what the person should know', () => {
     before.gallery += 1;
   });
 
-  test('a 1×1 image is used, with a warning', async ({ page }) => {
+  test('a 1×1 image is used, with a warning', async () => {
     await pick(page, 'one-pixel.png');
     await expect(accepted(page)).toContainText('only 1×1 pixels: too small to carry a design');
   });
 
-  test('a transparent PNG is put on white, and says so', async ({ page }) => {
+  test('a transparent PNG is put on white, and says so', async () => {
     await pick(page, 'transparent.png');
     await expect(accepted(page)).toContainText('Transparent areas were filled with white');
     expect(await pixelAt(page, 0.02, 0.02)).toEqual([255, 255, 255]);
   });
 
-  test('an animated GIF gives its first frame, and says so', async ({ page }) => {
+  test('an animated GIF gives its first frame, and says so', async () => {
     await pick(page, 'animated.gif');
     await expect(accepted(page)).toContainText('animated: its first frame is used');
     const [r, , b] = await pixelAt(page, 0.5, 0.5);
@@ -112,7 +127,7 @@ test.describe('accepted, with what the person should know', () => {
     expect(b).toBeLessThan(50);
   });
 
-  test('a CMYK JPEG is converted to RGB', async ({ page }) => {
+  test('a CMYK JPEG is converted to RGB', async () => {
     await pick(page, 'cmyk.jpg');
     await expect(accepted(page)).toContainText('cmyk.jpg · 64×64');
     const [r, g, b] = await pixelAt(page, 0.5, 0.5);
@@ -121,7 +136,7 @@ test.describe('accepted, with what the person should know', () => {
     expect(b).toBeLessThan(80);
   });
 
-  test('an EXIF-rotated photo is shown upright', async ({ page }) => {
+  test('an EXIF-rotated photo is shown upright', async () => {
     await pick(page, 'exif-rotated.jpg');
     // Stored 60×40 with top red / bottom blue, Orientation 6 (90° clockwise): upright 40×60,
     // left half blue, right half red.
