@@ -15,6 +15,7 @@ test('README screenshots: live masks mid-run and the finished result', async ({ 
   test.skip(!process.env.README_SCREENSHOTS, 'set README_SCREENSHOTS=1 to refresh docs/screenshots');
   test.setTimeout(600_000);
   mkdirSync(OUT, { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 1000 });
   await page.goto(`/?ep=webgpu${PACK ? `&pack=${PACK}` : ''}`);
   await waitForPack(page);
 
@@ -32,7 +33,14 @@ test('README screenshots: live masks mid-run and the finished result', async ({ 
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   const progress = page.getByTestId('job-progress');
   await expect(progress).toContainText(/Step [2-9] of/, { timeout: 240_000 });
-  await page.getByRole('region', { name: 'Live view' }).screenshot({ path: `${OUT}/2-live-masks.png` });
+  // The stage column at the top of the page (an element shot would scroll under the sticky header).
+  await page.waitForTimeout(300);
+  const box = await page.getByRole('region', { name: 'Live view' }).boundingBox();
+  if (!box) throw new Error('the live view is not on screen');
+  await page.screenshot({
+    path: `${OUT}/2-live-masks.png`,
+    clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1000 - box.y) },
+  });
   await expect(progress).toHaveAttribute('data-status', 'done', { timeout: 400_000 });
   await page.screenshot({ path: `${OUT}/3-result.png`, fullPage: true });
 });

@@ -32,7 +32,7 @@ export function LiveView() {
       }
     >
       <div className="live-view__stage">
-        <div className="live-view__frame" data-testid="live-frame">
+        <div className={`live-view__frame${showMask ? ' live-view__frame--masked' : ''}`} data-testid="live-frame">
           <canvas
             ref={previewRef}
             className="live-view__canvas live-view__canvas--pixels"
