@@ -98,5 +98,8 @@ export async function generateOnce(page: Page, timeout = 120_000): Promise<strin
 /** The worker accepts the next job: a full run ends `done`. */
 export async function expectNextJobRuns(page: Page): Promise<void> {
   if ((await page.getByTestId('reference-area').getAttribute('data-status')) !== 'ready') await useFirstExample(page);
+  const kept = await galleryCount(page);
   expect(await generateOnce(page)).toBe('done');
+  // The result is kept after `done` (PNGs made, then one transaction): wait for it.
+  await expect.poll(() => galleryCount(page), { timeout: 30_000 }).toBe(kept + 1);
 }

@@ -111,12 +111,16 @@ test.describe('accepted, with what the person should know', () => {
   test('a 1×1 image is used, with a warning', async () => {
     await pick(page, 'one-pixel.png');
     await expect(accepted(page)).toContainText('only 1×1 pixels: too small to carry a design');
+    await expectNextJobRuns(page);
+    before.gallery += 1;
   });
 
   test('a transparent PNG is put on white, and says so', async () => {
     await pick(page, 'transparent.png');
     await expect(accepted(page)).toContainText('Transparent areas were filled with white');
     expect(await pixelAt(page, 0.02, 0.02)).toEqual([255, 255, 255]);
+    await expectNextJobRuns(page);
+    before.gallery += 1;
   });
 
   test('an animated GIF gives its first frame, and says so', async () => {
@@ -125,6 +129,8 @@ test.describe('accepted, with what the person should know', () => {
     const [r, , b] = await pixelAt(page, 0.5, 0.5);
     expect(r).toBeGreaterThan(200);
     expect(b).toBeLessThan(50);
+    await expectNextJobRuns(page);
+    before.gallery += 1;
   });
 
   test('a CMYK JPEG is converted to RGB', async () => {
@@ -134,6 +140,8 @@ test.describe('accepted, with what the person should know', () => {
     expect(r).toBeGreaterThan(180); // C=0 M=Y=100%: red
     expect(g).toBeLessThan(80);
     expect(b).toBeLessThan(80);
+    await expectNextJobRuns(page);
+    before.gallery += 1;
   });
 
   test('an EXIF-rotated photo is shown upright', async () => {
@@ -145,5 +153,7 @@ test.describe('accepted, with what the person should know', () => {
     const right = await pixelAt(page, 0.8, 0.5);
     expect(left[2]).toBeGreaterThan(180);
     expect(right[0]).toBeGreaterThan(180);
+    await expectNextJobRuns(page);
+    before.gallery += 1;
   });
 });
