@@ -7,7 +7,8 @@ import { canvasStats, openPage, setUpJob, type CanvasStats } from './features-he
  * The whole visit: a reference through the file input, a prompt, `red star` picked with a
  * click and a shift-click, two steps; the live mask is lit in part of the frame and changes
  * from step to step; the final image is not blank; the scrubber replays; the result is in
- * the gallery after a reload; its PNG carries the parameters; the share link restores.
+ * the gallery after a reload; its PNG carries the parameters; the share link restores;
+ * clearing the gallery asks first.
  */
 test('generate with live masks, replay, keep, download and share', async ({ page }, testInfo) => {
   await openPage(page);
@@ -91,4 +92,16 @@ test('generate with live masks, replay, keep, download and share', async ({ page
   await expect(page.getByTestId('target-word')).toHaveText('Target: red star');
   await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('2');
   await page.screenshot({ path: testInfo.outputPath('4-restored.png'), fullPage: true });
+
+  // Clear all asks first; keeping them keeps them.
+  const gallery = page.getByTestId('gallery-area');
+  await expect(gallery).toHaveAttribute('data-count', '1');
+  await page.getByRole('button', { name: 'Clear all…' }).click();
+  await page.getByRole('button', { name: 'Keep them' }).click();
+  await expect(gallery).toHaveAttribute('data-count', '1');
+  await page.getByRole('button', { name: 'Clear all…' }).click();
+  await page.getByRole('button', { name: 'Delete all' }).click();
+  await expect(gallery).toHaveAttribute('data-count', '0');
+  await page.reload();
+  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', '0');
 });
