@@ -46,6 +46,7 @@ function supersede(reason: string): number {
 }
 
 async function runAndKeep(job: Job): Promise<FinalEvent> {
+  useStore.getState().setResult({ status: 'none' }); // no replay of an old job over a running one
   const final = await runJob(job);
   if (final.type === 'done') {
     setLastResult(job, final);
@@ -82,20 +83,18 @@ export async function generate(): Promise<void> {
   const job = buildJob();
   if (!job) return;
   supersede('Replaced by Generate.');
-  useStore.getState().setResult({ status: 'none' });
   await runAndKeep(job);
 }
 
 /** The same prompt, reference and seed as realcustom, global (the chosen λ) and text. */
 export async function compare(): Promise<void> {
-  const { pack, setCompare, setResult } = useStore.getState();
+  const { pack, setCompare } = useStore.getState();
   if (pack.status !== 'done') return;
   const modes = COMPARED_MODES.filter((m) => pack.summary.modes.includes(m));
   const jobs = modes.map((m) => buildJob(m));
   if (jobs.some((j) => j === null)) return;
   const mine = supersede('Replaced by a new comparison.');
   clearCompareFrames();
-  setResult({ status: 'none' });
   for (const [index, job] of (jobs as Job[]).entries()) {
     setCompare({ status: 'running', modes, index });
     const final = await runAndKeep(job);
