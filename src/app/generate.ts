@@ -50,7 +50,9 @@ async function runAndKeep(job: Job): Promise<FinalEvent> {
   const final = await runJob(job);
   if (final.type === 'done') {
     setLastResult(job, final);
-    void keep(job, final);
+    keep(job, final).catch((err: unknown) =>
+      useStore.getState().setGalleryNotice(`The result could not be saved as PNG: ${String(err)}`),
+    );
   }
   return final;
 }
