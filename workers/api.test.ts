@@ -108,6 +108,19 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     expect(first.events.at(-1)).toMatchObject({ type: 'cancelled', jobId: 'a' });
   }, 120_000);
 
+  it('of many jobs sent at once, only the newest runs; the others report cancelled', async () => {
+    const runs = Array.from({ length: 5 }, (_, i) => {
+      const c = collect();
+      return { c, result: api.generate(job(`burst-${i}`, 2), c.onEvent) };
+    });
+    const results = await Promise.all(runs.map((r) => r.result));
+    expect(results.slice(0, -1).every((r) => r === 'cancelled')).toBe(true);
+    expect(results.at(-1), lastOf(runs.at(-1)!.c.events)).toBe('done');
+    for (const { c } of runs)
+      expect(c.events.filter((e) => ['done', 'error', 'cancelled'].includes(e.type))).toHaveLength(1);
+    expect((await api.stats())?.liveTensors).toBe(0);
+  }, 120_000);
+
   it('cancel is answered at once and stops the job', async () => {
     const { events, onEvent, firstStep } = collect();
     const run = api.generate(job('c', 1000), onEvent);

@@ -52,6 +52,8 @@ interface Loaded {
 let loaded: Loaded | null = null;
 let loading: AbortController | null = null;
 let running: { jobId: string; abort: AbortController; finished: Promise<void> } | null = null;
+/** Bumped by every generate(): of several calls waiting for the old job to stop, only the newest runs. */
+let newestJob = 0;
 
 function appBase(): string {
   const location = (globalThis as { location?: { href: string } }).location;
@@ -184,7 +186,14 @@ export const api = {
    */
   async generate(job: Job, onEvent: (event: EngineEvent) => void): Promise<'done' | 'error' | 'cancelled'> {
     const jobId = typeof job?.id === 'string' ? job.id : '';
+    const mine = ++newestJob;
     await stopJob();
+    if (mine !== newestJob) {
+      // A newer generate() arrived while the old job was stopping: it replaces this one.
+      const replaced: unknown = onEvent({ type: 'cancelled', jobId, atStep: 0 });
+      if (replaced instanceof Promise) replaced.catch(() => undefined);
+      return 'cancelled';
+    }
     const abort = new AbortController();
     let final: 'done' | 'error' | 'cancelled' | null = null;
     const emit: Emit = (event, transfer = []) => {
