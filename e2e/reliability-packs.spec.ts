@@ -55,7 +55,7 @@ async function expectRefusedThenRecover(page: Page, message: RegExp): Promise<vo
 test.describe('packs', () => {
   test.beforeEach(async ({ page }) => {
     // A clean cache: a cached good copy must not hide the bad file.
-    await page.goto('/?ep=wasm&pack=none-at-all');
+    await page.goto(`/models/${TEST_PACK}/pack.json`); // any page of the origin
     await page.evaluate(() => caches.delete('realcustom-packs-v1'));
   });
 

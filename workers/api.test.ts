@@ -121,6 +121,18 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     expect((await api.stats())?.liveTensors).toBe(0);
   }, 120_000);
 
+  it('a cancel that reaches a job still waiting to start stops it', async () => {
+    const first = collect();
+    const second = collect();
+    const a = api.generate(job('wait-a', 1000), first.onEvent);
+    await first.firstStep;
+    const b = api.generate(job('wait-b', 2), second.onEvent); // waits for `a` to stop
+    expect(await api.cancel('wait-b')).toBe(true);
+    expect(await a).toBe('cancelled');
+    expect(await b).toBe('cancelled');
+    expect(second.events.map((e) => e.type)).toEqual(['cancelled']);
+  }, 120_000);
+
   it('cancel is answered at once and stops the job', async () => {
     const { events, onEvent, firstStep } = collect();
     const run = api.generate(job('c', 1000), onEvent);

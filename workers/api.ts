@@ -54,6 +54,8 @@ let loading: AbortController | null = null;
 let running: { jobId: string; abort: AbortController; finished: Promise<void> } | null = null;
 /** Bumped by every generate(): of several calls waiting for the old job to stop, only the newest runs. */
 let newestJob = 0;
+/** Jobs waiting for the previous one to stop: a cancel may reach them before they start. */
+const waiting = new Map<string, AbortController>();
 
 function appBase(): string {
   const location = (globalThis as { location?: { href: string } }).location;
@@ -187,14 +189,16 @@ export const api = {
   async generate(job: Job, onEvent: (event: EngineEvent) => void): Promise<'done' | 'error' | 'cancelled'> {
     const jobId = typeof job?.id === 'string' ? job.id : '';
     const mine = ++newestJob;
+    const abort = new AbortController();
+    waiting.set(jobId, abort);
     await stopJob();
-    if (mine !== newestJob) {
-      // A newer generate() arrived while the old job was stopping: it replaces this one.
+    waiting.delete(jobId);
+    if (mine !== newestJob || abort.signal.aborted) {
+      // Cancelled, or a newer generate() arrived, while the old job was stopping.
       const replaced: unknown = onEvent({ type: 'cancelled', jobId, atStep: 0 });
       if (replaced instanceof Promise) replaced.catch(() => undefined);
       return 'cancelled';
     }
-    const abort = new AbortController();
     let final: 'done' | 'error' | 'cancelled' | null = null;
     const emit: Emit = (event, transfer = []) => {
       if (final) return; // one terminal event per job, nothing after it
@@ -223,8 +227,9 @@ export const api = {
 
   /** Asks a running job to stop after its current step; answers at once (false: no such job). */
   async cancel(jobId: string): Promise<boolean> {
-    if (!running || running.jobId !== jobId) return false;
-    running.abort.abort();
+    const target = running?.jobId === jobId ? running.abort : waiting.get(jobId);
+    if (!target) return false;
+    target.abort();
     return true;
   },
 
