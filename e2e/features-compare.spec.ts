@@ -18,11 +18,13 @@ test('cancel stops a job and the next Generate runs to the end', async ({ page }
 });
 
 test('compare shows realcustom, global and text side by side', async ({ page }, testInfo) => {
+  // Three jobs, two of them on graphs whose shaders compile on first use (~25 s each on SwiftShader).
+  test.setTimeout(420_000);
   await openPage(page);
   await setUpJob(page, 2);
   await page.getByRole('button', { name: 'Compare modes' }).click();
   const grid = page.getByTestId('compare-grid');
-  await expect(grid).toHaveAttribute('data-status', 'done', { timeout: 170_000 });
+  await expect(grid).toHaveAttribute('data-status', 'done', { timeout: 360_000 });
   const cells = grid.getByTestId('compare-cell');
   await expect(cells).toHaveCount(3);
   for (const mode of ['realcustom', 'global', 'text']) {
