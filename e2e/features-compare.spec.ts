@@ -1,7 +1,10 @@
 import { expect, test } from './fixtures';
 import { canvasStats, openPage, setUpJob } from './features-helpers';
 
-test('cancel stops a job and the next Generate runs to the end', async ({ page }, testInfo) => {
+test('cancel stops a job; Generate again replaces a running one; the last runs to the end', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(360_000);
   await openPage(page);
   await setUpJob(page, 3);
   const progress = page.getByTestId('job-progress');
@@ -11,9 +14,13 @@ test('cancel stops a job and the next Generate runs to the end', async ({ page }
   await expect(progress).toHaveAttribute('data-status', 'cancelled', { timeout: 90_000 });
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeDisabled();
 
+  // Generate again while it runs: the running job is replaced, only the new one finishes.
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(progress).toHaveAttribute('data-status', /loading|running/);
+  await page.getByRole('button', { name: 'Generate again' }).click();
   await expect(progress).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
   expect((await canvasStats(page, 'preview-canvas')).variance).toBeGreaterThan(1);
+  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', '1');
   await page.screenshot({ path: testInfo.outputPath('after-cancel.png'), fullPage: true });
 });
 
