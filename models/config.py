@@ -12,8 +12,8 @@ FULL = dict(
     # training budgets (minutes of wall time, CPU) and batch sizes
     enc_minutes=5.0, enc_batch=64, enc_lr=1e-3,
     unet_minutes=55.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.1,
-    rc_minutes=9.0, ip_minutes=6.0, adapt_batch=32, adapt_lr=1e-3,
-    judge_minutes=3.0, judge_batch=128,
+    rc_minutes=16.0, ip_minutes=6.0, adapt_batch=32, adapt_lr=1e-3,
+    judge_minutes=10.0, judge_batch=128,
     max_steps=None, ckpt_every_s=180, snapshot_step=400,
     # evaluation
     eval_n_t2i=64, eval_n_loc=200, eval_n_custom=24, eval_steps=20,

@@ -57,6 +57,8 @@ class Loop:
             if "opt" in ck:
                 opt.load_state_dict(ck["opt"])
             self.step, self.elapsed, self.done = ck["step"], ck["elapsed"], ck.get("done", False)
+            if self.done and not cfg["max_steps"] and self.elapsed < self.budget - 1:
+                self.done = False  # the budget was raised: continue training
             log(wd, stage, f"resumed at step {self.step}, {self.elapsed:.0f}s, done={self.done}")
 
     def save(self):
