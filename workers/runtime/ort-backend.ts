@@ -237,6 +237,8 @@ export class OrtBackend implements Backend {
   async loseDeviceForTest(): Promise<void> {
     if (this.ep !== 'webgpu') throw new EngineError('BadInput', 'Device loss can only be simulated on WebGPU.');
     const device = (await this.#ort.env.webgpu.device) as GPUDevice;
+    // destroy() rejects pending buffer mappings at once, possibly before `lost` resolves.
+    ignoreGpuRejectionsAfterLoss();
     device.destroy();
     await device.lost;
   }
