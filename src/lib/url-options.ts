@@ -5,7 +5,7 @@
 import type { EpPreference } from '../../workers/protocol';
 
 /** The embedded default pack: a name under public/models/ (the worker resolves names and URLs). */
-export const DEFAULT_PACK = 'test-tiny';
+export const DEFAULT_PACK = 'toyworld';
 
 const EP_PREFERENCES: readonly EpPreference[] = ['auto', 'webgpu', 'wasm'];
 
