@@ -1,7 +1,7 @@
 /**
  * GPU failures on the real WebGPU path (SwiftShader here, so slow): a device lost in the
  * middle of a job and an out-of-memory failure, both produced inside the worker on the
- * running engine (?testHooks); NaN in the loop from a pack whose latent scale overflows.
+ * running engine (?testHooks); NaN in the loop from a pack whose noise schedule underflows.
  * Each: the message the person sees, Retry or the next job works, settings and gallery kept.
  */
 import type { Page } from '@playwright/test';
@@ -75,13 +75,14 @@ test('out of memory on the GPU: caught, explained, and the next job runs', async
   await retryAndRunAgain(page, 'webgpu');
 });
 
-test('NaN in the loop (a pack whose latent scale overflows): stopped at the step, explained', async ({ page }) => {
-  // latent.scale = 1e-45 is a valid positive number, but 1/scale overflows float32: the
-  // decoder's input becomes infinite and the engine's own finiteness check must stop the run.
+test('NaN in the loop (a pack whose noise schedule underflows): stopped at the step, explained', async ({ page }) => {
+  // A schema-valid scheduler whose ᾱ underflows to 0 at the first timestep: the epsilon
+  // update divides by √ᾱ, the latent becomes infinite inside the step graph, and the
+  // engine's own finiteness check on the latent must stop the run.
   await page.route(`**/models/${TEST_PACK}/pack.json`, async (route) => {
     const response = await route.fetch();
-    const manifest = (await response.json()) as { latent: { scale: number } };
-    manifest.latent.scale = 1e-45;
+    const manifest = (await response.json()) as { scheduler: Record<string, unknown> };
+    Object.assign(manifest.scheduler, { betaStart: 0.9, betaEnd: 0.99, prediction: 'epsilon' });
     await route.fulfill({ response, body: JSON.stringify(manifest) });
   });
   await openApp(page, 'ep=wasm&steps=2&maskReuseStep=1');
