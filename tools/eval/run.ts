@@ -45,6 +45,8 @@ export interface EvalResult {
   configs: ConfigResult[];
   oracle: { scores: CaseScores[]; summary: Summary };
   problems: string[];
+  /** Judge checks in the text-fidelity score, and those left out (oracle pass rate < 0.5). */
+  judgeChecks: { used: string[]; dropped: { check: string; oracleRate: number }[] };
   timing: { generateS: number; scoreS: number; totalS: number; jobs: number };
   machine: { cpus: number; model: string; node: string };
 }
@@ -81,6 +83,47 @@ function sameImages(a: readonly Output[], b: readonly Output[]): boolean {
     const y = b[i]!;
     return x.image.data.length === y.image.data.length && x.image.data.every((v, j) => v === y.image.data[j]);
   });
+}
+
+/**
+ * The judge is only trusted for a kind of check (background, other objects' class, their
+ * colour) where it passes on the oracle renders, which are right by construction: kinds with
+ * an oracle pass rate under 0.5 are left out of the text-fidelity score (still reported).
+ * Rewrites `textFidelity` in place in every score list (configs share lists through aliases,
+ * so each list is rewritten once).
+ */
+export function gateJudgeChecks(
+  bench: Benchmark,
+  oracle: CaseScores[],
+  lists: CaseScores[][],
+): { used: string[]; dropped: { check: string; oracleRate: number }[] } {
+  const kinds = ['background', 'otherClass', 'otherColor'] as const;
+  const rate = (k: (typeof kinds)[number]) => {
+    const xs = oracle.map((s) => s[k]).filter((v): v is number => v !== undefined);
+    return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const used = kinds.filter((k) => rate(k) >= 0.5);
+  const dropped = kinds.filter((k) => !(rate(k) >= 0.5)).map((k) => ({ check: k, oracleRate: rate(k) }));
+  const rewrite = (scores: CaseScores[]) =>
+    scores.forEach((s, i) => {
+      if (s.background === undefined || used.length === 0) return;
+      const k = bench.cases[i]!.others.length;
+      const weight = { background: 1, otherClass: k, otherColor: k };
+      let num = 0;
+      let den = 0;
+      for (const kind of used) {
+        num += (s[kind] ?? 0) * weight[kind];
+        den += weight[kind];
+      }
+      s.textFidelity = num / den;
+    });
+  const seen = new Set<CaseScores[]>();
+  for (const list of [oracle, ...lists]) {
+    if (seen.has(list)) continue;
+    seen.add(list);
+    rewrite(list);
+  }
+  return { used: [...used], dropped };
 }
 
 export async function runEval(o: EvalOptions): Promise<EvalResult> {
@@ -157,6 +200,12 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     log(`eval: scored ${c.key}`);
   }
   const oracleScores = await scoreOracle(bench, models, refEmbeds);
+  const judgeChecks = gateJudgeChecks(
+    bench,
+    oracleScores,
+    results.map((r) => r.scores),
+  );
+  for (const r of results) r.summary = summarize(r.scores);
   await models.release();
 
   // Sanity: no NaN anywhere, and no two distinct configs with identical outputs.
@@ -189,6 +238,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     bench,
     configs: results,
     oracle: { scores: oracleScores, summary: summarize(oracleScores) },
+    judgeChecks,
     problems,
     timing: {
       generateS: (tGen - t0) / 1000,
