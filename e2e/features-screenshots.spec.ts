@@ -28,7 +28,6 @@ test('README screenshots: live masks mid-run and the finished result', async ({ 
   await expect(page.getByTestId('target-word')).toContainText('Target:');
   await setNumber(page, 'Steps', Number(process.env.SCREENSHOT_STEPS ?? 6));
   await setNumber(page, 'Mask reuse', 0);
-  await page.screenshot({ path: `${OUT}/1-set-up.png` });
 
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   const progress = page.getByTestId('job-progress');
