@@ -53,17 +53,20 @@ export async function runJob(
   const started = performance.now();
   let completed = 0;
   let phase = 'encoding the prompt'; // for error messages: what was going on
-  const checkAbort = () => {
+  // Yields to the event loop first: graph runs on WASM may settle without ever leaving the
+  // microtask queue, and a cancel (or a replacing job) is a message that waits for a task.
+  const checkAbort = async () => {
+    await yieldToEventLoop();
     if (signal.aborted) throw new Cancelled();
   };
   try {
-    checkAbort();
+    await checkAbort();
     const params = job.params;
     const plan = planFor(params);
     const unet = plan.graph === 'unet' ? parts.graphs.unet : parts.graphs.unetGlobal!;
-    const tensors = await encode(parts, job, plan, jobScope, emit);
+    const tensors = await encode(parts, job, plan, jobScope, emit, checkAbort);
     phase = 'preparing the first step';
-    checkAbort();
+    await checkAbort();
     emit({ type: 'loading', jobId: job.id, phase: 'preparing' });
 
     const feeder = new UnetFeeder(backend, parts.helpers, jobScope, unet.spec, tensors, {
@@ -97,7 +100,7 @@ export async function runJob(
     const schedule = ddimPlan(manifest.scheduler, params.steps);
 
     for (const [index, s] of schedule.entries()) {
-      checkAbort();
+      await checkAbort();
       const stepStarted = performance.now();
       const runBefore = backend.runMs;
       const bytesBefore = backend.bytesReadBack;
@@ -131,7 +134,7 @@ export async function runJob(
               params.binaryMask,
             ),
           );
-          checkAbort();
+          await checkAbort();
           const custom = await runUnet(['image'], latent, made.mask);
           outputs = [textPass.model_output!, custom.model_output!];
           const read = await readback.masks(made.mask, made.layerMaps, stepNumber);
@@ -219,7 +222,18 @@ function transfers(preview: Rgba | null, mask: Gray | null, layers: Gray[]): Arr
 }
 
 /** Text embeddings [∅, T, T] and, in image modes, the reference's features. */
-async function encode(parts: EngineParts, job: Job, plan: ModePlan, scope: Scope, emit: Emit): Promise<JobTensors> {
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function encode(
+  parts: EngineParts,
+  job: Job,
+  plan: ModePlan,
+  scope: Scope,
+  emit: Emit,
+  checkAbort: () => Promise<void>,
+): Promise<JobTensors> {
   const { backend, graphs, tokenizer, manifest } = parts;
   emit({ type: 'loading', jobId: job.id, phase: 'encoding-text' });
   const uncond = tokenizer.encode('').ids;
@@ -232,6 +246,7 @@ async function encode(parts: EngineParts, job: Job, plan: ModePlan, scope: Scope
   });
   const tensors: JobTensors = { textEmbeds: textEmbeds.text_embeds!, patchTokens: null, imageEmbed: null };
   if (plan.usesReference && job.reference !== null) {
+    await checkAbort();
     emit({ type: 'loading', jobId: job.id, phase: 'encoding-reference' });
     const size = manifest.reference.size;
     const out = await runOwned(backend, graphs.imageEncoder, scope, {
