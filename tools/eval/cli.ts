@@ -3,7 +3,8 @@
  *   npm run eval                      # standard: all benchmark cases → docs/results.md
  *   npm run eval -- --quick           # quick: the first 20 cases → out/eval-quick/results.md
  * Options: --pack DIR (public/models/toyworld), --bench DIR (models/benchmark), --steps N (20),
- * --cases N, --workers N (nproc), --threads N (1 per worker), --out DIR.
+ * --cases N, --workers N (nproc), --threads N (1 per worker), --out DIR, --raw DIR (score the images
+ * of an earlier run, out/eval/raw-…, instead of generating them).
  * Exits 1 when any metric is NaN or two methods produce identical images.
  */
 import { writeFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string' },
     threads: { type: 'string', default: '1' },
     out: { type: 'string' },
+    raw: { type: 'string' },
   },
 });
 const quick = flags.quick === true;
@@ -39,6 +41,7 @@ const res = await runEval({
   steps: Number(flags.steps),
   workers,
   threads: Number(flags.threads),
+  raw: flags.raw,
   log: (l) => console.error(l),
 });
 const md = await writeReport(res, { outDir, command });

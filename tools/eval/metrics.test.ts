@@ -13,6 +13,7 @@ import {
   leakageArea,
   likenessColor,
   maskIoU,
+  maskMassOn,
   meanCI,
   pairedDiffCI,
   resizeNearest,
@@ -150,6 +151,15 @@ describe('mask IoU', () => {
     expect(maskIoU(mask, rect(4, 4, 0, 0, 4, 1), 4, 4)).toBeCloseTo(2 / 6, 10);
     expect(maskIoU(mask, rect(4, 4, 2, 2, 4, 4), 4, 4)).toBe(0);
     expect(maskIoU({ width: 2, height: 2, data: new Float32Array(4) }, new Uint8Array(16), 4, 4)).toBe(1);
+  });
+
+  it('mass on a region: the mask-weighted share', () => {
+    const m: Gray = { width: 2, height: 2, data: Float32Array.from([1, 0.5, 0, 0.5]) };
+    // region = the left column of the 4×4 image (upsampled mask cells 0 and 2)
+    const left = rect(4, 4, 0, 0, 2, 4);
+    expect(maskMassOn(m, left, 4, 4)).toBeCloseTo(1 / 2, 10);
+    expect(maskMassOn(m, new Uint8Array(16), 4, 4)).toBe(0);
+    expect(maskMassOn({ width: 2, height: 2, data: new Float32Array(4) }, left, 4, 4)).toBe(0);
   });
 
   it('uses the support of a continuous mask; soft IoU weighs it', () => {

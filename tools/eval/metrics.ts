@@ -166,6 +166,19 @@ export function maskIoU(mask: Gray, region: Region, w: number, h: number, thresh
   return union === 0 ? 1 : inter / union;
 }
 
+/** Share of the mask's mass (upsampled nearest to w × h) lying on a region; 0 for an empty mask. */
+export function maskMassOn(mask: Gray, region: Region, w: number, h: number): number {
+  const m = resizeNearest(mask, w, h);
+  let on = 0;
+  let total = 0;
+  for (let p = 0; p < w * h; p++) {
+    const a = Math.max(0, m[p]!);
+    total += a;
+    on += a * region[p]!;
+  }
+  return total === 0 ? 0 : on / total;
+}
+
 /** Soft IoU Σmin/Σmax of the continuous mask and the region; 1 when both are empty. */
 export function softIoU(mask: Gray, region: Region, w: number, h: number): number {
   const m = resizeNearest(mask, w, h);

@@ -4,7 +4,7 @@
  * `quick.test.ts` runs the quick set in CI.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ export interface EvalOptions {
   /** 0 or 1: in this process; n > 1: n child processes. */
   workers: number;
   threads: number;
+  /** Score the images of an earlier run (its shard-*.jsonl, same pack and cases) instead of generating. */
+  raw?: string;
   log?: (line: string) => void;
 }
 
@@ -47,13 +49,25 @@ export interface EvalResult {
   problems: string[];
   /** Judge checks in the text-fidelity score, and those left out (oracle pass rate < 0.5). */
   judgeChecks: { used: string[]; dropped: { check: string; oracleRate: number }[] };
-  timing: { generateS: number; scoreS: number; totalS: number; jobs: number };
+  timing: { generateS: number; scoreS: number; totalS: number; jobs: number; reusedFrom: string | null };
   machine: { cpus: number; model: string; node: string };
 }
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
+async function readShards(dir: string): Promise<RawResult[]> {
+  const files = (await readdir(dir)).filter((f) => /^shard-\d+\.jsonl$/.test(f));
+  const out: RawResult[] = [];
+  for (const f of files) {
+    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n')) {
+      if (line.trim() !== '') out.push(JSON.parse(line) as RawResult);
+    }
+  }
+  return out;
+}
+
 async function runWorkers(o: EvalOptions, dir: string): Promise<RawResult[]> {
+  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const files = Array.from({ length: o.workers }, (_, i) => join(dir, `shard-${i}.jsonl`));
   await Promise.all(
@@ -139,8 +153,23 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
   log(`eval: ${pack.manifest.name} ${pack.manifest.version}, ${n} cases × ${unique.length} runs, ${o.steps} steps`);
 
   let raw: RawResult[];
-  if (o.workers > 1) {
-    raw = await runWorkers(o, resolve('out', 'eval', `raw-${pack.manifest.name}-${n}`));
+  let generateS: number | null = null;
+  if (o.raw !== undefined) {
+    raw = await readShards(o.raw);
+    try {
+      generateS = (JSON.parse(await readFile(join(o.raw, 'timing.json'), 'utf8')) as { generateS: number }).generateS;
+    } catch {
+      generateS = NaN;
+    }
+    log(`eval: scoring ${raw.length} images from ${o.raw}`);
+  } else if (o.workers > 1) {
+    const dir = resolve('out', 'eval', `raw-${pack.manifest.name}-${pack.manifest.version}-${n}c-${o.steps}s`);
+    raw = await runWorkers(o, dir);
+    generateS = (performance.now() - t0) / 1000;
+    await writeFile(
+      join(dir, 'timing.json'),
+      `${JSON.stringify({ generateS, workers: o.workers, threads: o.threads })}\n`,
+    );
   } else {
     raw = [];
     let k = 0;
@@ -155,6 +184,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     });
   }
   const tGen = performance.now();
+  generateS ??= (tGen - t0) / 1000;
   const problems: string[] = [];
   const byKey = new Map<string, Output[]>();
   for (const r of raw) {
@@ -241,10 +271,11 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     judgeChecks,
     problems,
     timing: {
-      generateS: (tGen - t0) / 1000,
+      generateS,
       scoreS: (tEnd - tGen) / 1000,
-      totalS: (tEnd - t0) / 1000,
+      totalS: o.raw === undefined ? (tEnd - t0) / 1000 : generateS + (tEnd - tGen) / 1000,
       jobs: n * unique.length,
+      reusedFrom: o.raw ?? null,
     },
     machine: { cpus: cpu.length, model: cpu[0]?.model ?? 'unknown', node: process.version },
   };

@@ -6,6 +6,7 @@
 import type { Gray, Rgba } from '../../workers/protocol';
 import { sceneColors, type Benchmark, type LoadedCase } from './benchmark';
 import {
+  colorHits,
   cosine,
   count,
   cropToRegion,
@@ -13,6 +14,7 @@ import {
   leakageArea,
   likenessColor,
   maskIoU,
+  maskMassOn,
   meanCI,
   pairedDiffCI,
   softIoU,
@@ -34,6 +36,7 @@ export const METRICS = [
   'leakage',
   'maskIoU',
   'maskSoftIoU',
+  'maskOnOther',
   'regionArea',
 ] as const;
 export type MetricKey = (typeof METRICS)[number];
@@ -95,6 +98,17 @@ export async function scoreImages(
     if (mask !== null) {
       s.maskIoU = maskIoU(mask, region, w, h);
       s.maskSoftIoU = softIoU(mask, region, w, h);
+      // where the target word's mask went instead: onto the other (named-colour) objects
+      s.maskOnOther = maskMassOn(
+        mask,
+        colorHits(
+          img,
+          c.others.map((o) => o.rgb),
+          sc.tau,
+        ),
+        w,
+        h,
+      );
     }
     out.push(s);
   }
