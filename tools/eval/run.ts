@@ -4,6 +4,7 @@
  * `quick.test.ts` runs the quick set in CI.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +44,7 @@ export interface EvalResult {
   options: EvalOptions;
   packName: string;
   packVersion: string;
+  packSha: string;
   bench: Benchmark;
   configs: ConfigResult[];
   oracle: { scores: CaseScores[]; summary: Summary };
@@ -265,6 +267,9 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     options: o,
     packName: pack.manifest.name,
     packVersion: pack.manifest.version,
+    packSha: createHash('sha256')
+      .update(await readFile(join(o.pack, 'pack.json')))
+      .digest('hex'),
     bench,
     configs: results,
     oracle: { scores: oracleScores, summary: summarize(oracleScores) },
