@@ -129,6 +129,21 @@ export function serializeError(err: unknown): EngineErrorInfo {
   return classifyError(err).toInfo();
 }
 
+/**
+ * The Comlink `throw` transfer handler both bridge files register (they own the Comlink
+ * import; this builds the handler from Comlink's default `canHandle`), so a rejection
+ * crosses the worker boundary as EngineErrorInfo and arrives as an EngineError.
+ */
+export function engineErrorThrowHandler(canHandle: (value: unknown) => value is unknown) {
+  return {
+    canHandle,
+    serialize: (thrown: unknown): [EngineErrorInfo, []] => [serializeError((thrown as { value: unknown }).value), []],
+    deserialize: (info: unknown): never => {
+      throw deserializeError(info);
+    },
+  };
+}
+
 /** Page side of the boundary: plain data → EngineError (unknown shapes become Internal). */
 export function deserializeError(data: unknown): EngineError {
   if (isEngineErrorInfo(data)) return EngineError.fromInfo(data);

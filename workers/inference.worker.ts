@@ -6,18 +6,10 @@
  */
 import * as Comlink from 'comlink';
 import { api, setTransfer } from './api';
-import { deserializeError, serializeError } from './errors';
+import { engineErrorThrowHandler } from './errors';
 
 const comlinkThrow = Comlink.transferHandlers.get('throw');
-if (comlinkThrow) {
-  Comlink.transferHandlers.set('throw', {
-    canHandle: comlinkThrow.canHandle,
-    serialize: (thrown: unknown) => [serializeError((thrown as { value: unknown }).value), []],
-    deserialize: (info: unknown) => {
-      throw deserializeError(info);
-    },
-  });
-}
+if (comlinkThrow) Comlink.transferHandlers.set('throw', engineErrorThrowHandler(comlinkThrow.canHandle));
 
 setTransfer((value, transfer) => Comlink.transfer(value, transfer));
 

@@ -7,19 +7,11 @@
  * built on workers/errors.ts.
  */
 import * as Comlink from 'comlink';
-import { deserializeError, serializeError } from '../../workers/errors';
+import { engineErrorThrowHandler } from '../../workers/errors';
 import type { EngineApi, EngineEvent, EpPreference, Job, PackProgress } from '../../workers/protocol';
 
 const comlinkThrow = Comlink.transferHandlers.get('throw');
-if (comlinkThrow) {
-  Comlink.transferHandlers.set('throw', {
-    canHandle: comlinkThrow.canHandle,
-    serialize: (thrown: unknown) => [serializeError((thrown as { value: unknown }).value), []],
-    deserialize: (info: unknown) => {
-      throw deserializeError(info);
-    },
-  });
-}
+if (comlinkThrow) Comlink.transferHandlers.set('throw', engineErrorThrowHandler(comlinkThrow.canHandle));
 
 /** How long dispose() waits for the worker to release the GPU before terminating it. */
 const DISPOSE_WAIT_MS = 3000;
