@@ -8,6 +8,8 @@ interface NumberFieldProps {
   step: number;
   /** Validates and stores the typed text; returns the problems (empty when accepted as is). */
   commit(text: string): string[];
+  /** The parameter problems that still hold: a message fades once another edit resolved it. */
+  current: readonly string[];
   extra?: ReactNode;
 }
 
@@ -15,10 +17,11 @@ interface NumberFieldProps {
  * A number input that edits freely (a half-typed "0." is fine) and commits on blur or
  * Enter, where the value is checked and clamped; the reason for a change is shown below.
  */
-export function NumberField({ label, help, value, step, commit, extra }: NumberFieldProps) {
+export function NumberField({ label, help, value, step, commit, current, extra }: NumberFieldProps) {
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
-  const [problems, setProblems] = useState<string[]>([]);
+  const [committed, setProblems] = useState<string[]>([]);
+  const problems = committed.filter((p) => current.includes(p));
   const done = () => {
     if (draft === null) return;
     setProblems(commit(draft));

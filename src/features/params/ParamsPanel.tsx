@@ -72,6 +72,7 @@ export function ParamsPanel() {
             step={field.step}
             value={params[field.key]}
             commit={(text) => update({ [field.key]: text })}
+            current={problems}
             extra={
               field.key === 'seed' ? (
                 <button
