@@ -9,6 +9,19 @@ import type { GraphSpec, Manifest, TensorSpec } from './manifest';
 const f32 = (name: string, shape: (number | string)[]): TensorSpec => ({ name, dtype: 'float32', shape });
 
 /** Deterministic bytes that look like an ONNX ModelProto (field 1 varint first). */
+/** The DDIM schedule of the test packs built in code (the toy world's own). */
+export const TEST_SCHEDULER: Manifest['scheduler'] = {
+  type: 'ddim',
+  trainTimesteps: 1000,
+  betaSchedule: 'linear',
+  betaStart: 0.0001,
+  betaEnd: 0.02,
+  prediction: 'v_prediction',
+  timestepSpacing: 'leading',
+  stepsOffset: 0,
+  setAlphaToOne: false,
+};
+
 export function fakeOnnx(size: number, seed: number): Uint8Array {
   const b = new Uint8Array(size);
   let x = seed * 2654435761 + 1;
@@ -44,17 +57,7 @@ export async function makeFixturePack(): Promise<FixturePack> {
     image: { size: 32 },
     reference: { size: 32 },
     latent: { shape: [4, 8, 8], scale: 1 },
-    scheduler: {
-      type: 'ddim',
-      trainTimesteps: 1000,
-      betaSchedule: 'linear',
-      betaStart: 0.0001,
-      betaEnd: 0.02,
-      prediction: 'v_prediction',
-      timestepSpacing: 'leading',
-      stepsOffset: 0,
-      setAlphaToOne: false,
-    },
+    scheduler: { ...TEST_SCHEDULER },
     tokenizer: {
       type: 'word',
       vocab: ['<pad>', '<bos>', '<eos>', '<unk>', 'a', 'star'],

@@ -5,6 +5,7 @@
  * the UNet's `word_attention` follows the latent (masks move between steps), and its
  * output adds image_scale · mask · mean(reference).
  */
+import { TEST_SCHEDULER } from '../../packs/fixture';
 import type { GraphSpec, Manifest, TensorSpec } from '../../packs/manifest';
 import { GraphBuilder } from '../onnx/builder';
 import type { GraphKey } from '../pack-graphs';
@@ -129,17 +130,7 @@ export function fakePack(options: FakePackOptions = {}): {
     image: { size: SIZE },
     reference: { size: SIZE },
     latent: { shape: [C, HW, HW], scale: 1 },
-    scheduler: {
-      type: 'ddim',
-      trainTimesteps: 1000,
-      betaSchedule: 'linear',
-      betaStart: 0.0001,
-      betaEnd: 0.02,
-      prediction: 'v_prediction',
-      timestepSpacing: 'leading',
-      stepsOffset: 0,
-      setAlphaToOne: false,
-    },
+    scheduler: { ...TEST_SCHEDULER },
     tokenizer: { type: 'word', vocab, maxLength: L, pad: 0, bos: 1, eos: 2, unk: 3 },
     adapter: { kind: 'realcustom', imageTokens: NI, imageTokenDim: DI },
     layers: [
