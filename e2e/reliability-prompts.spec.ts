@@ -3,6 +3,7 @@
  * is held back for a stated reason, and the worker then accepts a good job (WASM).
  */
 import { expect, test, type Page } from '@playwright/test';
+import { watchPageProblems } from './fixtures';
 import {
   expectIntact,
   expectNextJobRuns,
@@ -20,10 +21,7 @@ let gallery = 0;
 const problems: string[] = [];
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /content security policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
-  });
+  watchPageProblems(page, problems);
   await openApp(page, 'ep=wasm&steps=2&maskReuseStep=1');
   await useFirstExample(page);
   gallery = (await snapshot(page)).gallery;

@@ -4,6 +4,7 @@
  * and off the main thread, and afterwards a job still runs with the settings and gallery kept.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { watchPageProblems } from './fixtures';
 import {
   expectIntact,
   expectNextJobRuns,
@@ -43,10 +44,7 @@ let before: Snapshot;
 const problems: string[] = [];
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /content security policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
-  });
+  watchPageProblems(page, problems);
   await openApp(page);
   await useFirstExample(page); // a prompt and target; each test replaces only the reference
   before = await snapshot(page);
