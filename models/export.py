@@ -189,17 +189,18 @@ def write_examples(out, n_refs=6, seed=7):
     rng = np.random.default_rng(seed)
     ex_dir = Path(out) / "examples"
     ex_dir.mkdir(parents=True, exist_ok=True)
-    plan = [("star", "a star and a blue ball on grass"), ("ball", "a ball and a red box on sand"),
-            ("heart", "a heart and a yellow star in the sky"), ("toy", "a toy and a green ball on wood"),
-            ("box", "a box and a pink heart on water"), ("ring", "a ring and a white ball by a brick wall")][:n_refs]
+    plan = [("star", "stripes", "a star and a blue ball on grass"), ("ball", "halves", "a ball and a red box on sand"),
+            ("heart", "dots", "a heart and a yellow star in the sky"), ("toy", "noise", "a toy and a green ball on wood"),
+            ("box", "stripes", "a box and a white heart on grass"), ("ball", "noise", "a black star and a ball in the sky")][:n_refs]
     refs = []
-    for i, (cls, prompt) in enumerate(plan):
+    for i, (cls, kind, prompt) in enumerate(plan):
         d = tw.random_design(rng, heldout=True)
-        d["kind"] = tw.DESIGN_KINDS[1 + i % 3]  # two-tone: stripes, halves, dots
+        d["kind"] = kind  # two-tone (stripes, halves, dots) or a photo-like texture (noise)
         img, _ = tw.render_reference(rng, cls, d, s=22)
         f = f"examples/ref-{cls}-{i}.png"
         Image.fromarray(img).save(Path(out) / f, optimize=True)
-        label = f"two-tone {cls} ({d['kind']}, rgb{tuple(d['c1'])}/rgb{tuple(d['c2'])})"
+        look = "textured" if kind == "noise" else "two-tone"
+        label = f"{look} {cls} ({d['kind']}, rgb{tuple(d['c1'])}/rgb{tuple(d['c2'])})"
         refs.append(dict(file=f, bytes=(Path(out) / f).stat().st_size, sha256=sha(Path(out) / f),
                          label=label, word=cls, prompt=prompt))
     return {"references": refs, "prompts": [r["prompt"] for r in refs]}

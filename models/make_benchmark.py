@@ -72,6 +72,9 @@ def _dist(a, b):
 
 
 def _design_colours(d):
+    if d["kind"] == "noise":  # a smooth blend of c1 and c2: four points along it
+        c1, c2 = np.asarray(d["c1"], np.float64), np.asarray(d["c2"], np.float64)
+        return [[round(float(v), 1) for v in c1 + (c2 - c1) * t] for t in (0, 1 / 3, 2 / 3, 1)]
     return [list(d["c1"])] + ([list(d["c2"])] if d["kind"] != "solid" else [])
 
 
@@ -84,7 +87,7 @@ def _case(i, rng, palettes):
     """One case; resamples until the design colours are separated from everything else."""
     cls = tw.CLASSES[i % len(tw.CLASSES)]
     kind = tw.DESIGN_KINDS[(i // len(tw.CLASSES)) % len(tw.DESIGN_KINDS)]
-    n_other = 1 if rng.uniform() < 0.7 else 2
+    n_other = 1  # v3 scenes hold at most two objects
     target_first = i % 2 == 0
     for _attempt in range(500):
         design = tw.random_design(rng, heldout=True)
@@ -105,7 +108,7 @@ def _case(i, rng, palettes):
         raise RuntimeError(f"case {i}: no separated design found")
     # layout as the generator's scenes: the target a little larger (it carries the design)
     n = 1 + n_other
-    sizes = [float(rng.uniform(13, 19))] + [float(rng.uniform(9, 15)) for _ in range(n_other)]
+    sizes = [float(rng.uniform(13, 18))] + [float(rng.uniform(11, 14)) for _ in range(n_other)]
     boxes = tw._place(rng, sizes)
     objs = [dict(cls=cls, design=design, color=None, pattern=None, cx=boxes[0][0], cy=boxes[0][1], s=boxes[0][2])]
     for k, (oc, col) in enumerate(zip(other_cls, other_col)):

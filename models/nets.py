@@ -109,11 +109,14 @@ class ImageEncoder(nn.Module):
         self.head = nn.Linear(dim, embed_dim)
 
     def forward(self, x):
-        t = self.patch(x).flatten(2).transpose(1, 2) + self.pos
+        t0 = self.patch(x).flatten(2).transpose(1, 2) + self.pos
+        t = t0
         for b in self.blocks:
             t = b(t)
         t = self.ln(t)
-        return t, self.head(t.mean(1))
+        # tokens keep their own patch's pixels (the skip): the contrastive losses shape the global
+        # embedding and need no colour detail, the adapters do (v3; v2 gave ln(t) alone)
+        return t + t0, self.head(t.mean(1))
 
 
 def s2d(img):
@@ -256,6 +259,12 @@ class XAttn(nn.Module):
 
 
 LAYERS = ["down.16", "mid.8", "up.16"]
+ADAPTER_PREFIXES = ("ad.", "ip_", "rc_")
+
+
+def is_adapter_param(name):
+    """adapter weights (trained on the frozen base, saved in adapter_<kind>.pt)"""
+    return name.startswith(ADAPTER_PREFIXES)
 
 
 class UNet(nn.Module):
@@ -283,6 +292,12 @@ class UNet(nn.Module):
         self.layer_ch = {"down.16": c1, "mid.8": c2, "up.16": c1}
         self.adapter = adapter
         if adapter == "realcustom":
+            # a learned projection of the reference tokens shared by the layers (the global
+            # adapter has its own: ip_proj); residual, so it starts as the identity
+            Di = cfg["vit_dim"]
+            self.rc_proj = nn.Sequential(nn.Linear(Di, 2 * Di), nn.SiLU(), nn.Linear(2 * Di, Di))
+            nn.init.zeros_(self.rc_proj[2].weight)
+            nn.init.zeros_(self.rc_proj[2].bias)
             self.ad = nn.ModuleDict({n.replace(".", "_"): RealCustomLayer(self.layer_ch[n], td, cfg["vit_dim"], cfg["score_hidden"], (cfg["image_size"] // cfg["patch"]) ** 2) for n in LAYERS})
         elif adapter == "ip":
             G = cfg["global_tokens"]
@@ -291,10 +306,10 @@ class UNet(nn.Module):
             self.ad = nn.ModuleDict({n.replace(".", "_"): IPLayer(self.layer_ch[n], td) for n in LAYERS})
 
     def base_parameters(self):
-        return [p for n, p in self.named_parameters() if not (n.startswith("ad.") or n.startswith("ip_"))]
+        return [p for n, p in self.named_parameters() if not is_adapter_param(n)]
 
     def adapter_parameters(self):
-        return [p for n, p in self.named_parameters() if n.startswith("ad.") or n.startswith("ip_")]
+        return [p for n, p in self.named_parameters() if is_adapter_param(n)]
 
     def _img_fn(self, name, hw, a):
         if self.adapter is None or a is None:
@@ -322,6 +337,8 @@ class UNet(nn.Module):
             a = dict(a)
             G, td = self.cfg["global_tokens"], self.cfg["text_dim"]
             a["ip_tokens"] = self.ip_ln(self.ip_proj(a["image_embed"]).reshape(-1, G, td))
+        if a is not None and self.adapter == "realcustom":
+            a = dict(a, image_tokens=a["image_tokens"] + self.rc_proj(a["image_tokens"]))
         if a is not None:
             a = dict(a, text=text)
         hw = x.shape[-1]

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from . import diffusion as D
 from . import toyworld as tw
 from .common import get_cfg, load_data, log, make_image, make_judge, make_text, to_img, workdir
-from .nets import UNet, count, s2d
+from .nets import UNet, count, is_adapter_param, s2d
 
 torch.set_num_threads(2)
 
@@ -258,6 +258,8 @@ def stage_adapter(cfg, wd, kind):
     holder = torch.nn.ModuleDict({"ad": unet.ad})
     if kind == "ip":
         holder["proj"], holder["ln"] = unet.ip_proj, unet.ip_ln
+    else:
+        holder["proj"] = unet.rc_proj
     loop = Loop(wd, name + "_train", cfg, dict(adapter_mods=holder), opt, cfg["rc_minutes" if kind == "realcustom" else "ip_minutes"])
     log(wd, name, f"adapter params={sum(p.numel() for p in params)}")
     rng = np.random.default_rng(cfg["seed"] + 30 + loop.step)
@@ -274,7 +276,7 @@ def stage_adapter(cfg, wd, kind):
             text = te(ids)
             tok, emb = ie(to_img(ds["ref"][idx]))
         tgt = ds["target"][idx]
-        gm = torch.from_numpy(ds["masks"][idx, tgt] if False else ds["masks"][idx][np.arange(B), tgt]).float().unsqueeze(1) / 255.0
+        gm = torch.from_numpy(ds["masks"][idx][np.arange(B), tgt]).float().unsqueeze(1) / 255.0
         gm = F.max_pool2d(F.adaptive_avg_pool2d(gm, hw), 3, 1, 1)
         use_gt = torch.from_numpy(rng.uniform(size=B) < 0.5).float().view(-1, 1, 1, 1)
         mask = use_gt * gm + (1 - use_gt)
@@ -283,13 +285,16 @@ def stage_adapter(cfg, wd, kind):
                  gamma=torch.from_numpy(rng.uniform(0.3, 1.0, B)).float(),
                  scoring=torch.from_numpy((rng.uniform(size=B) < 0.9).astype(np.float32)))
         out, _ = unet(xt, t.float(), text, a)
-        loss = F.mse_loss(out, D.v_target(x0, t, noise))
+        # target-weighted loss: the target is ~15 % of the picture but all of what the reference
+        # can teach; the rest of the loss keeps the adapter from writing outside it
+        w = 1.0 + cfg["adapt_fg_w"] * gm
+        loss = (w * (out - D.v_target(x0, t, noise)) ** 2).mean() / w.mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
         return [loss.item()]
     loop.run(step, cfg["adapt_lr"], warmup=50)
-    torch.save({"models": {"adapter": {k: v for k, v in unet.state_dict().items() if k.startswith("ad.") or k.startswith("ip_")}}},
+    torch.save({"models": {"adapter": {k: v for k, v in unet.state_dict().items() if is_adapter_param(k)}}},
                Path(wd) / f"adapter_{kind}.pt")
 
 

@@ -18,7 +18,7 @@ def test_labels():
     col_ids = {tw.WORD2ID[c]: i for i, c in enumerate(tw.COLOR_NAMES)}
     for i in range(150):
         n = ds["nobj"][i]
-        assert 1 <= n <= 3
+        assert 1 <= n <= 2
         ids = ds["ids"][i]
         assert ids[0] == tw.BOS and tw.EOS in ids
         assert list(ids) == tw.tokenize(str(ds["captions"][i]))
