@@ -19,7 +19,6 @@ from . import toyworld as tw
 from .nets import UNet
 from .common import ROOT, get_cfg, load_data, load_models, log, to_img, workdir
 from .nets import Decoder, s2d, word_attention
-from .train import target_tokens
 
 torch.set_num_threads(2)
 EMPTY = torch.tensor(tw.tokenize(""), dtype=torch.long)
@@ -40,42 +39,51 @@ def make_mask(wa, gamma_scope):
 @torch.no_grad()
 def sample(M, cfg, ids, seed=0, steps=20, w_text=7.5, w_img=12.5, mode="text", target=None, ref=None,
            gamma_scope=0.25, gamma_num=0.8, mask_reuse=6, global_scale=0.6, return_masks=False):
-    """Batched DDIM sampler mirroring the engine. mode: text | realcustom | global | masked-global.
+    """Batched DDIM sampler with the engine's plan per mode (workers/engine/modes.ts):
+    text: ε∅ + ω_t(ε_T − ε∅); global: ε∅ + ω_t(ε_TI − ε∅) on the global UNet (single guidance);
+    realcustom / masked-global: dual guidance, the mask from the text pass of the mode's own UNet,
+    frozen from step `mask_reuse` on (0 = never frozen, as `maskFrozenAt`).
+    The reference evaluation is `npm run eval` (tools/eval/, drives the engine itself, writes
+    docs/results.md); this sampler gives the training-side figures in models/docs/.
     ref: reference pixels [B,3,S,S] in [-1,1]."""
     B = ids.shape[0]
     C, H = cfg["latent_ch"], cfg["latent_hw"]
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(B, C, H, H, generator=g)
-    te, unet, uip = M["text"], M["unet"], M["unet_ip"]
+    te = M["text"]
+    unet = M["unet_ip"] if mode in ("global", "masked-global") else M["unet"]
     cond, unc = te(ids), te(EMPTY.unsqueeze(0).expand(B, -1))
     tgt = target if target is not None else torch.zeros(B, tw.MAXLEN)
     tok = emb = None
     if ref is not None:
         tok, emb = M["image"](ref)
     ones = torch.ones(B, 1, H, H)
-    zeros_b, ones_b = torch.zeros(B), torch.ones(B)
+    ones_b = torch.ones(B)
     ts, ratio = D.ddim_timesteps(steps)
     mask, masks = None, []
     for i, t in enumerate(ts):
         tt = torch.full((B,), float(t))
         ab = D.AB[int(t)].expand(B)
-        xx = torch.cat([x, x])
-        v2, probs = unet(xx, torch.cat([tt, tt]), torch.cat([unc, cond]))
-        v_u, v_t = v2.chunk(2)
-        wa = word_attention([p[B:] for p in probs], tgt, H)
-        if mode in ("realcustom", "masked-global") and (mask is None or i < mask_reuse):
-            mask = make_mask(wa, gamma_scope)
-        v = v_u + w_text * (v_t - v_u)
-        if mode == "realcustom":
-            a = dict(image_tokens=tok, alpha_bar=ab, image_scale=ones_b, mask=mask, target=tgt,
-                     gamma=torch.full((B,), gamma_num), scoring=ones_b)
+        if mode == "global":
+            a = dict(image_embed=emb, image_scale=torch.full((B,), global_scale), mask=ones)
+            v_u, _ = unet(x, tt, unc)
             v_ti, _ = unet(x, tt, cond, a)
-            v = v + w_img * (v_ti - v_t)
-        elif mode in ("global", "masked-global"):
-            a = dict(image_embed=emb, image_scale=torch.full((B,), global_scale),
-                     mask=mask if mode == "masked-global" else ones)
-            v_ti, _ = uip(x, tt, cond, a)
-            v = v + w_img * (v_ti - v_t)
+            v = v_u + w_text * (v_ti - v_u)
+        else:
+            v2, probs = unet(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([unc, cond]))
+            v_u, v_t = v2.chunk(2)
+            v = v_u + w_text * (v_t - v_u)
+            if mode in ("realcustom", "masked-global") and (mask is None or mask_reuse == 0 or i < mask_reuse):
+                mask = make_mask(word_attention([p[B:] for p in probs], tgt, H), gamma_scope)
+            if mode == "realcustom":
+                a = dict(image_tokens=tok, alpha_bar=ab, image_scale=ones_b, mask=mask, target=tgt,
+                         gamma=torch.full((B,), gamma_num), scoring=ones_b)
+                v_ti, _ = unet(x, tt, cond, a)
+                v = v + w_img * (v_ti - v_t)
+            elif mode == "masked-global":
+                a = dict(image_embed=emb, image_scale=torch.full((B,), global_scale), mask=mask)
+                v_ti, _ = unet(x, tt, cond, a)
+                v = v + w_img * (v_ti - v_t)
         x, _ = D.ddim_step(v, int(t), int(t) - ratio, x)
         if return_masks and mask is not None:
             masks.append(mask)
@@ -213,12 +221,11 @@ def eval_custom(M, cfg, n, steps, w_text, w_img, gamma_scope, seed=0, figpath=No
                          text_fidelity=float(np.mean(fid)))
     if figpath:
         k = min(n, 8)
-        up = lambda a: np.kron(a, np.ones((3, 3, 1), np.uint8))
         rows = []
         for mode in ["ref", "text", "realcustom", "global", "masked-global"]:
             ims = ref[:k] if mode == "ref" else imgs[mode][:k]
             u8 = ((ims.permute(0, 2, 3, 1).numpy() + 1) * 127.5).clip(0, 255).astype(np.uint8)
-            rows.append(np.concatenate([up(a) for a in u8], 1))
+            rows.append(np.concatenate([np.kron(a, np.ones((3, 3, 1), np.uint8)) for a in u8], 1))
         Image.fromarray(np.concatenate(rows, 0)).save(figpath)
         (Path(figpath).with_suffix(".txt")).write_text("rows: reference, text only, realcustom, global (IP-Adapter), masked-global\n" +
                                                        "\n".join(prompts[:k]) + "\n")

@@ -298,7 +298,9 @@ class UNet(nn.Module):
             self.rc_proj = nn.Sequential(nn.Linear(Di, 2 * Di), nn.SiLU(), nn.Linear(2 * Di, Di))
             nn.init.zeros_(self.rc_proj[2].weight)
             nn.init.zeros_(self.rc_proj[2].bias)
-            self.ad = nn.ModuleDict({n.replace(".", "_"): RealCustomLayer(self.layer_ch[n], td, cfg["vit_dim"], cfg["score_hidden"], (cfg["image_size"] // cfg["patch"]) ** 2) for n in LAYERS})
+            n_img = (cfg["image_size"] // cfg["patch"]) ** 2
+            self.ad = nn.ModuleDict({n.replace(".", "_"): RealCustomLayer(self.layer_ch[n], td, Di, cfg["score_hidden"], n_img)
+                                     for n in LAYERS})
         elif adapter == "ip":
             G = cfg["global_tokens"]
             self.ip_proj = nn.Linear(cfg["embed_dim"], G * td)

@@ -9,7 +9,6 @@ import argparse
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from .common import REPO, get_cfg, log, workdir
 

@@ -13,7 +13,9 @@ def report(R):
     L.append("### Text-to-image attribute accuracy (judge; per-caption checks)\n")
     L.append("| samples | background | class | colour | mean of the three |")
     L.append("|---|---|---|---|---|")
-    L.append(f"| real held-out scenes (judge ceiling) | {fmt(R['judge_on_real']['background'])} | {fmt(R['judge_on_real']['class'])} | {fmt(R['judge_on_real']['color'])} | {fmt(R['judge_on_real']['mean'])} |")
+    jr = R['judge_on_real']
+    cells = " | ".join(fmt(jr[k]) for k in ("background", "class", "color", "mean"))
+    L.append(f"| real held-out scenes (judge ceiling) | {cells} |")
     for k in sorted(x for x in R if x.startswith("t2i_w")):
         a = R[k]
         L.append(f"| generated, ω_text = {k[5:]} | {fmt(a['background'])} | {fmt(a['class'])} | {fmt(a['color'])} | {fmt(a['mean'])} |")

@@ -93,7 +93,9 @@ class Loop:
             self.elapsed += time.time() - t0
             if self.step % 25 == 0:
                 ls = np.mean(losses, 0)
-                log(self.wd, self.stage, f"step {self.step} t={self.elapsed:.0f}s {(time.time() - t_last) / 25:.2f}s/step lr={lr:.2e} loss={np.round(ls, 4).tolist()}")
+                per_step = (time.time() - t_last) / 25
+                log(self.wd, self.stage, f"step {self.step} t={self.elapsed:.0f}s {per_step:.2f}s/step lr={lr:.2e} "
+                    f"loss={np.round(ls, 4).tolist()}")
                 losses, t_last = [], time.time()
             if self.step == self.cfg.get("snapshot_step") and self.stage == "unet":
                 self.save()

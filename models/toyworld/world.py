@@ -189,7 +189,9 @@ def _background(name, rng):
     W = SIZE * SS
     img = Image.new("RGB", (W, W))
     d = ImageDraw.Draw(img)
-    j = lambda c, a=12: tuple(int(np.clip(v + rng.integers(-a, a + 1), 0, 255)) for v in c)
+
+    def j(c, a=12):  # jitter a base colour
+        return tuple(int(np.clip(v + rng.integers(-a, a + 1), 0, 255)) for v in c)
     if name == "grass":
         base = j((70, 150, 60))
         d.rectangle([0, 0, W, W], fill=base)
@@ -423,7 +425,8 @@ def area_stats(ds):
     areas = m.reshape(m.shape[0], 3, -1).mean(-1)
     obj = areas[ds["cls"] >= 0]
     largest = areas.max(1)
-    q = lambda a: {k: float(np.quantile(a, v)) for k, v in
-                   (("p10", .1), ("p25", .25), ("median", .5), ("p75", .75), ("p90", .9))}
+
+    def q(a):
+        return {k: float(np.quantile(a, v)) for k, v in (("p10", .1), ("p25", .25), ("median", .5), ("p75", .75), ("p90", .9))}
     return {"object": q(obj), "largest_per_scene": q(largest), "mean_object": float(obj.mean()),
             "single_object_scenes": q(areas[ds["nobj"] == 1, 0])}
