@@ -11,7 +11,7 @@ FULL = dict(
     n_train=16000, n_adapt=8000, n_test=1000, seed=1234,
     # training budgets (minutes of wall time, CPU) and batch sizes
     enc_minutes=4.0, enc_batch=64, enc_lr=1e-3,
-    unet_minutes=55.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.3,
+    unet_minutes=65.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.3,
     # both adapters get the same data and budget (the comparison is fair); adapt_fg_w weights
     # the target region in their loss
     rc_minutes=12.0, ip_minutes=12.0, adapt_batch=32, adapt_lr=1e-3, adapt_fg_w=4.0,
