@@ -5,7 +5,7 @@
  * Each: the message the person sees, Retry or the next job works, settings and gallery kept.
  */
 import type { Page } from '@playwright/test';
-import type { TestHooks } from '../src/app/test-hooks';
+import type { TestHooks } from '../src/engine/test-hooks';
 import { expect, test } from './fixtures';
 import { TEST_PACK, waitForPack } from './helpers';
 import {

@@ -2,12 +2,12 @@
  * The typed contract between the page and the inference worker.
  *
  * Only types live here (plus a few literal lists); the page imports this file, never the
- * worker's implementation. `EngineApi` is derived from the implementation in `api.ts`
- * so the two cannot drift apart.
+ * worker's implementation. It is the lowest room: it imports nothing. `EngineApi` is
+ * declared here and `workers/api.ts` implements it with `satisfies EngineApi`.
  */
 
-export type Mode = 'realcustom' | 'global' | 'masked-global' | 'text';
-export const MODES: readonly Mode[] = ['realcustom', 'global', 'masked-global', 'text'];
+export const MODES = ['realcustom', 'global', 'masked-global', 'text'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** What the user asked for. `auto` prefers WebGPU on a hardware adapter, WASM otherwise. */
 export type EpPreference = 'auto' | 'webgpu' | 'wasm';
@@ -152,17 +152,22 @@ export type EngineEvent =
   | { type: 'error'; jobId: string; error: EngineErrorInfo }
   | { type: 'cancelled'; jobId: string; atStep: number };
 
-export type EngineEventType = EngineEvent['type'];
+/** The event that ends a job: exactly one per job, and what `generate()` resolves with. */
+export type FinalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'cancelled' }>;
+/** The events before it, streamed to `generate()`'s `onEvent`. */
+export type JobProgressEvent = Exclude<EngineEvent, FinalEvent>;
 
-export type EngineErrorKind =
-  | 'WebGpuUnavailable'
-  | 'DeviceLost'
-  | 'PackInvalid'
-  | 'OutOfMemory'
-  | 'BadInput'
-  | 'NumericalError'
-  | 'Cancelled'
-  | 'Internal';
+export const ENGINE_ERROR_KINDS = [
+  'WebGpuUnavailable',
+  'DeviceLost',
+  'PackInvalid',
+  'OutOfMemory',
+  'BadInput',
+  'NumericalError',
+  'Cancelled',
+  'Internal',
+] as const;
+export type EngineErrorKind = (typeof ENGINE_ERROR_KINDS)[number];
 
 /** Plain data so it crosses the worker boundary intact (see errors.ts for the class). */
 export interface EngineErrorInfo {
@@ -172,4 +177,77 @@ export interface EngineErrorInfo {
   detail?: string; // technical detail (stack, ORT message)
 }
 
-export type { EngineApi } from './api';
+export interface OutputStats {
+  name: string;
+  dims: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Count of NaN or ±Inf values (should be 0). */
+  nonFinite: number;
+  /** The full output, for element-wise comparison across EPs. */
+  values: Float32Array;
+}
+
+/** What `selfTest` reports: one graph run on one EP with fixed inputs. */
+export interface SelfTestResult {
+  graph: string;
+  ep: ExecutionProvider;
+  /** Session creation, ms. */
+  createMs: number;
+  /** Wall time of each run, ms (the first includes shader compilation on WebGPU). */
+  runMs: number[];
+  outputs: OutputStats[];
+  bytesReadBack: number;
+}
+
+export type SelfTestGraph = 'textEncoder' | 'imageEncoder' | 'unet' | 'decoder';
+
+/** Leak and traffic figures for tests. */
+export interface EngineStats {
+  liveTensors: number;
+  bytesReadBack: number;
+  ep: ExecutionProvider;
+  modes: Mode[];
+}
+
+/**
+ * The inference worker's API (implemented by `workers/api.ts`, called by the page through
+ * Comlink). The worker alone owns the job lifecycle: one job at a time, and a new
+ * `generate()` replaces the running or waiting one, which ends with `cancelled`.
+ */
+export interface EngineApi {
+  /** What this device offers; cheap after the first call. */
+  capabilities(): Promise<Capabilities>;
+  /**
+   * Loads (or replaces) the pack: a shipped pack's name (`test-tiny`) or a URL. Cancels a
+   * running job and an unfinished earlier load. Progress counts the whole pack's bytes.
+   */
+  loadPack(source: string, onProgress: (p: PackProgress) => void, ep?: EpPreference): Promise<PackSummary>;
+  /** The runtime in use now (it changes to WASM after a lost GPU device); null before a pack. */
+  runtimeInfo(): Promise<RuntimeInfo | null>;
+  analyzePrompt(prompt: string, word: string): Promise<PromptAnalysis>;
+  /**
+   * Runs a job, replacing any running or waiting one (which then resolves `cancelled`).
+   * Progress events (`loading`, `step`) go to `onEvent`; the job's final event (`done` /
+   * `error` / `cancelled`, exactly one per job) is what the call resolves with, and it never
+   * rejects. `onEvent` calls travel on their own channel: one may arrive after the answer.
+   */
+  generate(job: Job, onEvent: (event: JobProgressEvent) => void): Promise<FinalEvent>;
+  /** Asks a running or waiting job to stop after its current step; answers at once (false: no such job). */
+  cancel(jobId: string): Promise<boolean>;
+  /**
+   * Test and diagnostics: runs one graph of the loaded pack on `ep` with fixed inputs and
+   * returns output statistics and values (for WebGPU-vs-WASM comparisons) and timings.
+   */
+  selfTest(options: { graph?: SelfTestGraph; ep: ExecutionProvider; runs?: number }): Promise<SelfTestResult>;
+  /** Leak and traffic figures for tests; null before a pack. */
+  stats(): Promise<EngineStats | null>;
+  /** Test hook: loses the GPU device as a driver reset would (WebGPU only). */
+  simulateDeviceLoss(): Promise<void>;
+  /** Test hook: the next graph run hits a real out-of-memory failure (then all is normal again). */
+  simulateOutOfMemory(): Promise<void>;
+  /** Cancels work and frees every session and GPU buffer. The page ends the worker after. */
+  dispose(): Promise<void>;
+}
