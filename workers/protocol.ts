@@ -30,6 +30,37 @@ export interface Params {
   scoring: boolean; // ablation: false = all reference tokens, no re-weighting
 }
 
+/** The numeric parameters (everything in Params but the mode and the two switches). */
+export type NumericParam = Exclude<keyof Params, 'mode' | 'binaryMask' | 'scoring'>;
+
+export interface ParamRange {
+  key: NumericParam;
+  label: string;
+  min: number;
+  max: number;
+  /** false: `min` itself is not allowed (γ in (0, 1]). */
+  minInclusive: boolean;
+  integer: boolean;
+}
+
+/**
+ * The one table of parameter ranges: what the engine accepts (workers/engine/validate.ts),
+ * what a pack's `defaults` may hold (workers/packs/manifest.ts), and the outer bounds of
+ * what the page lets a person choose (src/lib/params-sanitize.ts narrows a few).
+ * `steps` and `maskReuseStep` are further capped by the pack's `scheduler.trainTimesteps`.
+ */
+export const PARAM_RANGES: readonly ParamRange[] = [
+  { key: 'steps', label: 'Steps', min: 1, max: 1000, minInclusive: true, integer: true },
+  { key: 'guidanceText', label: 'Text guidance ω_t', min: 0, max: 100, minInclusive: true, integer: false },
+  { key: 'guidanceImage', label: 'Image guidance ω_i', min: 0, max: 100, minInclusive: true, integer: false },
+  { key: 'gammaScope', label: 'Mask scope γ_scope', min: 0, max: 1, minInclusive: false, integer: false },
+  { key: 'gammaNum', label: 'Token fraction γ_num', min: 0, max: 1, minInclusive: false, integer: false },
+  { key: 'maskReuseStep', label: 'Mask reuse step', min: 0, max: 1000, minInclusive: true, integer: true },
+  { key: 'globalScale', label: 'Global scale λ', min: 0, max: 10, minInclusive: true, integer: false },
+  { key: 'seed', label: 'Seed', min: 0, max: 0xffffffff, minInclusive: true, integer: true },
+  { key: 'previewEvery', label: 'Preview cadence', min: 1, max: 1_000_000, minInclusive: true, integer: true },
+];
+
 /** RGBA pixels, row-major; `data.buffer` is transferred, never copied. */
 export interface Rgba {
   width: number;

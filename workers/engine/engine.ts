@@ -10,13 +10,14 @@ import type { Job, Mode, PromptAnalysis } from '../protocol';
 import type { Backend } from './backend';
 import { HelperGraphs } from './graphs/helpers';
 import { runJob, type Emit } from './loop';
-import { createPackGraphs, supportedModes, type GraphKey, type PackGraphs } from './pack-graphs';
+import type { GraphKey } from '../packs/graph-io';
+import { createPackGraphs, supportedModes, type PackGraphs } from './pack-graphs';
 import { WordTokenizer } from './tokenizer';
 import { TrackedBackend } from './tracked-backend';
 import { validateJob } from './validate';
 
 export type { Emit } from './loop';
-export type { GraphKey } from './pack-graphs';
+export type { GraphKey } from '../packs/graph-io';
 
 export class Engine {
   private current: Promise<void> | null = null;

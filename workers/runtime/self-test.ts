@@ -9,7 +9,6 @@ import type { ExecutionProvider, OutputStats, SelfTestResult } from '../protocol
 import type { TensorHandle } from '../engine/backend';
 import { OrtBackend, type OrtBackendOptions } from './ort-backend';
 
-
 /** mulberry32: a tiny seeded generator, so both EPs see identical inputs. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -8,7 +8,7 @@
 import { TEST_SCHEDULER } from '../../packs/fixture';
 import type { GraphSpec, Manifest, TensorSpec } from '../../packs/manifest';
 import { GraphBuilder } from '../onnx/builder';
-import type { GraphKey } from '../pack-graphs';
+import type { GraphKey } from '../../packs/graph-io';
 
 const L = 8;
 const DT = 4;
