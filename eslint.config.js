@@ -90,6 +90,17 @@ export default defineConfig(
     files: ['src/engine/bridge.ts'],
     rules: restrict({ paths: [ORT, IDB], patterns: [ORT_SUBPATHS, WORKER_INSIDES] }),
   },
+  // Test-only references and fixtures (workers/testing/) stay out of production code.
+  {
+    files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts', 'tools/**/*.ts'],
+    ignores: ['**/*.test.{ts,tsx}', 'workers/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)testing/', message: 'workers/testing/ is for tests only.' }] },
+      ],
+    },
+  },
   // Threads and their globals.
   {
     files: ['src/**/*.{ts,tsx}'],

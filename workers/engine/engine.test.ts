@@ -7,7 +7,7 @@ import { NodeBackend } from '../../tools/node-backend';
 import { EngineError } from '../errors';
 import type { EngineEvent, Job, Params, Rgba } from '../protocol';
 import { Engine } from './engine';
-import { fakePack } from './testing/fake-pack';
+import { fakePack } from '../testing/fake-pack';
 
 type Ev<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
