@@ -20,7 +20,7 @@ import {
 /** Two steps keep a SwiftShader job near half a minute (a shared link may set them). */
 const FAST = 'steps=2&maskReuseStep=1&testHooks';
 
-/** Calls a failure switch inside the worker (src/app/test-hooks.ts). */
+/** Calls a failure switch inside the worker (src/engine/test-hooks.ts). */
 async function hooks(page: Page, call: 'loseDevice' | 'failNextRunOutOfMemory'): Promise<void> {
   await page.evaluate(async (name) => {
     await (window as unknown as { __realcustomTest: TestHooks }).__realcustomTest[name]();

@@ -4,7 +4,7 @@ import { etaMs } from '../lib/eta';
 
 /**
  * One generation at a time. Only counters and timings live here; the pixels of each step go
- * straight to the live-view canvases (features/live-view/live-frames.ts).
+ * straight to the live-view canvases (engine/live-frames.ts).
  */
 export type JobState =
   | { status: 'idle' }
