@@ -5,7 +5,7 @@
  * Each: the message the person sees, Retry or the next job works, settings and gallery kept.
  */
 import type { Page } from '@playwright/test';
-import type { TestHooks } from '../src/app/test-hooks';
+import type { TestHooks } from '../src/engine/test-hooks';
 import { expect, test } from './fixtures';
 import { TEST_PACK, waitForPack } from './helpers';
 import {
@@ -20,7 +20,7 @@ import {
 /** Two steps keep a SwiftShader job near half a minute (a shared link may set them). */
 const FAST = 'steps=2&maskReuseStep=1&testHooks';
 
-/** Calls a failure switch inside the worker (src/app/test-hooks.ts). */
+/** Calls a failure switch inside the worker (src/engine/test-hooks.ts). */
 async function hooks(page: Page, call: 'loseDevice' | 'failNextRunOutOfMemory'): Promise<void> {
   await page.evaluate(async (name) => {
     await (window as unknown as { __realcustomTest: TestHooks }).__realcustomTest[name]();

@@ -4,7 +4,7 @@
  * job; the gallery never holds half an entry (WASM: the GPU is not the point).
  */
 import type { Page } from '@playwright/test';
-import type { TestHooks } from '../src/app/test-hooks';
+import type { TestHooks } from '../src/engine/test-hooks';
 import { expect, test } from './fixtures';
 import {
   expectIntact,

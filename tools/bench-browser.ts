@@ -22,6 +22,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import type { BrowserBench } from './bench-options';
 
 const { values: flags } = parseArgs({
   options: {
@@ -116,7 +117,7 @@ try {
     await page.getByRole('button', { name: 'Close' }).click();
   }
   const version = browser.version();
-  const out = {
+  const out: BrowserBench = {
     chromium: `Chromium ${version} (${flags.chromium}, headless, --enable-unsafe-webgpu)`,
     command: `npx tsx tools/bench-browser.ts ${process.argv.slice(2).join(' ')}`.trim(),
     pack: flags.pack,

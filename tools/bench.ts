@@ -12,6 +12,7 @@ import { Engine } from '../workers/engine';
 import type { TensorHandle } from '../workers/engine';
 import type { GraphSpec } from '../workers/packs/manifest';
 import type { EngineEvent, Job, Params } from '../workers/protocol';
+import { benchFlags, intFlag, type BenchJson, type BenchRow } from './bench-options';
 import { defaultParams } from './cli-params';
 import { loadPackFromDisk } from './load-pack';
 import { NodeBackend } from './node-backend';
@@ -20,17 +21,15 @@ import { readPng } from './png';
 const { values: flags } = parseArgs({
   options: {
     pack: { type: 'string', default: 'public/models/toyworld' },
-    steps: { type: 'string', default: '10' },
-    threads: { type: 'string', default: '0' },
+    ...benchFlags({ steps: '10', threads: '0', runs: '3' }),
     repeats: { type: 'string', default: '10' },
-    runs: { type: 'string', default: '3' },
     json: { type: 'string' },
   },
 });
-const steps = Number(flags.steps);
-const threads = Number(flags.threads);
-const repeats = Number(flags.repeats);
-const runs = Number(flags.runs);
+const steps = intFlag('steps', flags.steps, 1);
+const threads = intFlag('threads', flags.threads);
+const repeats = intFlag('repeats', flags.repeats, 1);
+const runs = intFlag('runs', flags.runs, 1);
 
 let peakRss = 0;
 const sampleMemory = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
@@ -76,17 +75,7 @@ const reference = example === undefined ? null : await readPng(`${flags.pack}/${
 const prompt = example?.prompt ?? manifest.examples?.prompts[0] ?? 'a star on grass';
 const word = example?.word ?? 'star';
 
-interface Row {
-  label: string;
-  msPerStep: number;
-  medianStepMs: number;
-  overhead: number;
-  bytesPerStep: number;
-  timeToFirstPreviewMs: number;
-  unetRunsPerStep: number;
-}
-
-async function measure(label: string, over: Partial<Params>): Promise<Row | null> {
+async function measure(label: string, over: Partial<Params>): Promise<BenchRow | null> {
   const params: Params = { ...defaultParams(manifest), steps, previewEvery: 1, ...over };
   if (!engine.modes.includes(params.mode)) return null;
   const job: Job = {
@@ -136,8 +125,8 @@ const rows = (
     await measure('global', { mode: 'global' }),
     await measure('masked-global (no reuse)', { mode: 'masked-global', maskReuseStep: 0 }),
     await measure('text, previews every 5', { mode: 'text', previewEvery: 5 }),
-  ] as (Row | null)[]
-).filter((r): r is Row => r !== null);
+  ] as (BenchRow | null)[]
+).filter((r): r is BenchRow => r !== null);
 const leaked = engine.liveTensors;
 await engine.release();
 
@@ -166,6 +155,6 @@ console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; live tensors after 
 if (flags.json !== undefined) {
   await writeFile(
     flags.json,
-    `${JSON.stringify({ manifest: manifest.name, steps, threads, unetMs, rows, peakRss }, null, 2)}\n`,
+    `${JSON.stringify({ manifest: manifest.name, steps, threads, unetMs, rows, peakRss } satisfies BenchJson, null, 2)}\n`,
   );
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, setTransfer } from './api';
-import type { EngineEvent, Job, PackProgress, PackSummary, Rgba } from './protocol';
+import type { EngineEvent, FinalEvent, Job, PackProgress, PackSummary, Rgba } from './protocol';
 
 const PUBLIC = join(import.meta.dirname, '..', 'public');
 const hasPack = existsSync(join(PUBLIC, 'models', 'test-tiny', 'pack.json'));
@@ -36,8 +36,15 @@ const lastOf = (events: EngineEvent[]): string => JSON.stringify(events.at(-1));
 
 /** Runs a job to its end; fails with the final event when it is not `done`. */
 async function expectDone(j: Job): Promise<void> {
-  const events: EngineEvent[] = [];
-  expect(await api.generate(j, (e) => events.push(e)), lastOf(events)).toBe('done');
+  const final = await api.generate(j, () => undefined);
+  expect(final.type, JSON.stringify(final)).toBe('done');
+}
+
+/** Runs a job and records every event, progress (from onEvent) then final (the resolved value). */
+async function run(j: Job, c: ReturnType<typeof collect>): Promise<FinalEvent['type']> {
+  const final = await api.generate(j, c.onEvent);
+  c.events.push(final);
+  return final.type;
 }
 
 function collect(): { events: EngineEvent[]; onEvent: (e: EngineEvent) => void; firstStep: Promise<void> } {
@@ -88,8 +95,9 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
   });
 
   it('runs a job: steps in order, then exactly one done, and no tensor leaks', async () => {
-    const { events, onEvent } = collect();
-    expect(await api.generate(job('j1', 3), onEvent), lastOf(events)).toBe('done');
+    const c = collect();
+    const { events } = c;
+    expect(await run(job('j1', 3), c), lastOf(events)).toBe('done');
     const steps = events.filter((e) => e.type === 'step');
     expect(steps.map((e) => e.step)).toEqual([1, 2, 3]);
     expect(events.at(-1)?.type).toBe('done');
@@ -100,9 +108,9 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
   it('a new job replaces a running one, which reports cancelled', async () => {
     const first = collect();
     const second = collect();
-    const a = api.generate(job('a', 1000), first.onEvent);
+    const a = run(job('a', 1000), first);
     await first.firstStep;
-    const b = api.generate(job('b', 2), second.onEvent);
+    const b = run(job('b', 2), second);
     expect(await a).toBe('cancelled');
     expect(await b, lastOf(second.events)).toBe('done');
     expect(first.events.at(-1)).toMatchObject({ type: 'cancelled', jobId: 'a' });
@@ -111,7 +119,7 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
   it('of many jobs sent at once, only the newest runs; the others report cancelled', async () => {
     const runs = Array.from({ length: 5 }, (_, i) => {
       const c = collect();
-      return { c, result: api.generate(job(`burst-${i}`, 2), c.onEvent) };
+      return { c, result: run(job(`burst-${i}`, 2), c) };
     });
     const results = await Promise.all(runs.map((r) => r.result));
     expect(results.slice(0, -1).every((r) => r === 'cancelled')).toBe(true);
@@ -124,9 +132,9 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
   it('a cancel that reaches a job still waiting to start stops it', async () => {
     const first = collect();
     const second = collect();
-    const a = api.generate(job('wait-a', 1000), first.onEvent);
+    const a = run(job('wait-a', 1000), first);
     await first.firstStep;
-    const b = api.generate(job('wait-b', 2), second.onEvent); // waits for `a` to stop
+    const b = run(job('wait-b', 2), second); // waits for `a` to stop
     expect(await api.cancel('wait-b')).toBe(true);
     expect(await a).toBe('cancelled');
     expect(await b).toBe('cancelled');
@@ -134,28 +142,31 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
   }, 120_000);
 
   it('cancel is answered at once and stops the job', async () => {
-    const { events, onEvent, firstStep } = collect();
-    const run = api.generate(job('c', 1000), onEvent);
+    const c = collect();
+    const { events, firstStep } = c;
+    const running = run(job('c', 1000), c);
     await firstStep;
     expect(await api.cancel('c')).toBe(true);
     expect(await api.cancel('no-such-job')).toBe(false);
-    expect(await run).toBe('cancelled');
+    expect(await running).toBe('cancelled');
     expect(events.filter((e) => e.type === 'cancelled')).toHaveLength(1);
   }, 120_000);
 
   it('bad input becomes a typed error event, and the next job still runs', async () => {
-    const { events, onEvent } = collect();
+    const c = collect();
+    const { events } = c;
     const bad = job('bad', 2);
     bad.params.steps = Number.NaN;
-    expect(await api.generate(bad, onEvent)).toBe('error');
+    expect(await run(bad, c)).toBe('error');
     expect(events.at(-1)).toMatchObject({ type: 'error', jobId: 'bad', error: { kind: 'BadInput' } });
     await expectDone(job('after', 1));
   }, 120_000);
 
   it('out of memory is a typed, explained error, and the next job runs', async () => {
     await api.simulateOutOfMemory();
-    const { events, onEvent } = collect();
-    expect(await api.generate(job('oom', 2), onEvent)).toBe('error');
+    const c = collect();
+    const { events } = c;
+    expect(await run(job('oom', 2), c)).toBe('error');
     const last = events.at(-1);
     expect(last).toMatchObject({ type: 'error', error: { kind: 'OutOfMemory' } });
     expect(last?.type === 'error' && last.error.message).toMatch(/Out of memory .*switch to WASM/);

@@ -1,9 +1,10 @@
 /// <reference types="vite/client" />
 /**
  * The inference worker's API: what the page calls through Comlink (inference.worker.ts
- * exposes this object; `EngineApi` is its type). It owns the loaded pack, the runtime
- * backend and the engine, runs one job at a time (a new job replaces a running one), and
- * turns every failure into a typed event or a typed rejection.
+ * exposes this object; it implements `EngineApi` from protocol.ts). It owns the loaded
+ * pack, the runtime backend and the engine, and it alone owns the job lifecycle: one job
+ * at a time, a new job replaces a running or waiting one. Every failure becomes a typed
+ * event or a typed rejection.
  *
  * Comlink-free on purpose, so it also runs in Node tests; the worker entry plugs in
  * `Comlink.transfer` through `setTransfer` so big payloads move instead of being copied.
@@ -15,22 +16,11 @@ import { deviceBudget } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
 import { resolvePackSource } from './packs/source';
 import { summarizePack } from './packs/summary';
-import type {
-  Capabilities,
-  EngineEvent,
-  EpPreference,
-  ExecutionProvider,
-  Job,
-  Mode,
-  PackProgress,
-  PackSummary,
-  PromptAnalysis,
-  RuntimeInfo,
-} from './protocol';
+import type { EngineApi, FinalEvent, JobProgressEvent, RuntimeInfo } from './protocol';
 import { probeCapabilities } from './runtime/capabilities';
 import { chooseEp, type EpChoice } from './runtime/ep-choice';
 import { OrtBackend } from './runtime/ort-backend';
-import { selfTest, type SelfTestResult } from './runtime/self-test';
+import { selfTest } from './runtime/self-test';
 import { throttleProgress } from './packs/progress';
 
 type Transfer = <T>(value: T, transfer: ArrayBuffer[]) => T;
@@ -51,11 +41,16 @@ interface Loaded {
 
 let loaded: Loaded | null = null;
 let loading: AbortController | null = null;
-let running: { jobId: string; abort: AbortController; finished: Promise<void> } | null = null;
-/** Bumped by every generate(): of several calls waiting for the old job to stop, only the newest runs. */
-let newestJob = 0;
-/** Jobs waiting for the previous one to stop: a cancel may reach them before they start. */
-const waiting = new Map<string, AbortController>();
+interface JobSlot {
+  jobId: string;
+  abort: AbortController;
+}
+let running: (JobSlot & { finished: Promise<void> }) | null = null;
+/**
+ * The newest job, from its generate() call until it ends. Of several calls waiting for the
+ * running job to stop, only this one runs; a cancel may reach it before it starts.
+ */
+let newest: JobSlot | null = null;
 
 function appBase(): string {
   const location = (globalThis as { location?: { href: string } }).location;
@@ -124,26 +119,27 @@ async function stopJob(): Promise<void> {
   await job.finished;
 }
 
+function noResult(jobId: string): FinalEvent {
+  return { type: 'error', jobId, error: new EngineError('Internal', 'The job ended without a result.').toInfo() };
+}
+
+/** Sends an event to the page; a page that went away makes the proxy call reject: nothing to do then. */
+function deliver(onEvent: (event: JobProgressEvent) => void, event: JobProgressEvent): void {
+  const delivered: unknown = onEvent(event);
+  if (delivered instanceof Promise) delivered.catch(() => undefined);
+}
+
 /** Buffers to move with an event: each once, none already moved (that would throw). */
 function movable(buffers: readonly ArrayBuffer[]): ArrayBuffer[] {
   return [...new Set(buffers)].filter((b) => !(b as ArrayBuffer & { detached?: boolean }).detached && b.byteLength > 0);
 }
 
 export const api = {
-  /** What this device offers; cheap after the first call. */
-  async capabilities(): Promise<Capabilities> {
+  async capabilities() {
     return (await probeCapabilities()).caps;
   },
 
-  /**
-   * Loads (or replaces) the pack: a shipped pack's name (`test-tiny`) or a URL. Cancels a
-   * running job and an unfinished earlier load. Progress counts the whole pack's bytes.
-   */
-  async loadPack(
-    source: string,
-    onProgress: (p: PackProgress) => void,
-    ep: EpPreference = 'auto',
-  ): Promise<PackSummary> {
+  async loadPack(source, onProgress, ep = 'auto') {
     loading?.abort();
     const abort = new AbortController();
     loading = abort;
@@ -172,76 +168,61 @@ export const api = {
     }
   },
 
-  /** The runtime in use now (it changes to WASM after a lost GPU device); null before a pack. */
-  async runtimeInfo(): Promise<RuntimeInfo | null> {
+  async runtimeInfo() {
     return loaded?.runtime ?? null;
   },
 
-  async analyzePrompt(prompt: string, word: string): Promise<PromptAnalysis> {
+  async analyzePrompt(prompt, word) {
     return requireLoaded().engine.analyzePrompt(prompt, word);
   },
 
-  /**
-   * Runs a job; every event, including exactly one of `done` / `error` / `cancelled`, goes
-   * to `onEvent`. Resolves with that final event's type and never rejects. A running job is
-   * cancelled first (it reports `cancelled`).
-   */
-  async generate(job: Job, onEvent: (event: EngineEvent) => void): Promise<'done' | 'error' | 'cancelled'> {
+  async generate(job, onEvent) {
     const jobId = typeof job?.id === 'string' ? job.id : '';
-    const mine = ++newestJob;
-    const abort = new AbortController();
-    waiting.set(jobId, abort);
+    const mine: JobSlot = { jobId, abort: new AbortController() };
+    newest?.abort.abort(); // a job still waiting for the running one is replaced too
+    newest = mine;
     await stopJob();
-    waiting.delete(jobId);
-    if (mine !== newestJob || abort.signal.aborted) {
+    if (newest !== mine || mine.abort.signal.aborted) {
       // Cancelled, or a newer generate() arrived, while the old job was stopping.
-      const replaced: unknown = onEvent({ type: 'cancelled', jobId, atStep: 0 });
-      if (replaced instanceof Promise) replaced.catch(() => undefined);
-      return 'cancelled';
+      if (newest === mine) newest = null;
+      return { type: 'cancelled', jobId, atStep: 0 };
     }
-    let final: 'done' | 'error' | 'cancelled' | null = null;
+    // The final event is the resolved value, not an onEvent call: it travels (and moves its
+    // buffers) once, on the same channel as the answer, so the page never waits for it.
+    let final: { event: FinalEvent; transfer: ArrayBuffer[] } | null = null;
     const emit: Emit = (event, transfer = []) => {
-      if (final) return; // one terminal event per job, nothing after it
-      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') final = event.type;
-      // A page that went away makes the proxy call reject; nothing to do about it here.
-      const delivered: unknown = onEvent(withTransfer(event, movable(transfer)));
-      if (delivered instanceof Promise) delivered.catch(() => undefined);
+      if (final) return; // one final event per job, nothing after it
+      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') final = { event, transfer };
+      else deliver(onEvent, withTransfer(event, movable(transfer)));
     };
     const finished = (async () => {
       try {
         const current = ensureAlive();
-        await current.engine.run(job, emit, abort.signal);
+        await current.engine.run(job, emit, mine.abort.signal);
       } catch (e) {
         const err = classifyError(e, 'running the job');
         if (err.kind === 'Cancelled') emit({ type: 'cancelled', jobId, atStep: 0 });
         else emit({ type: 'error', jobId, error: err.toInfo() });
       }
-      if (!final)
-        emit({ type: 'error', jobId, error: new EngineError('Internal', 'The job ended without a result.').toInfo() });
+      if (!final) emit(noResult(jobId));
     })();
-    running = { jobId, abort, finished };
+    running = { ...mine, finished };
     await finished;
-    if (running?.abort === abort) running = null;
-    return final ?? 'error';
+    if (running?.abort === mine.abort) running = null;
+    if (newest === mine) newest = null;
+    // `finished` always sets `final`; the fallback is for the type checker.
+    const { event, transfer } = final ?? { event: noResult(jobId), transfer: [] };
+    return withTransfer(event, movable(transfer));
   },
 
-  /** Asks a running job to stop after its current step; answers at once (false: no such job). */
-  async cancel(jobId: string): Promise<boolean> {
-    const target = running?.jobId === jobId ? running.abort : waiting.get(jobId);
+  async cancel(jobId) {
+    const target = running?.jobId === jobId ? running.abort : newest?.jobId === jobId ? newest.abort : undefined;
     if (!target) return false;
     target.abort();
     return true;
   },
 
-  /**
-   * Test and diagnostics: runs one graph of the loaded pack on `ep` with fixed inputs and
-   * returns output statistics and values (for WebGPU-vs-WASM comparisons) and timings.
-   */
-  async selfTest(options: {
-    graph?: 'textEncoder' | 'imageEncoder' | 'unet' | 'decoder';
-    ep: ExecutionProvider;
-    runs?: number;
-  }): Promise<SelfTestResult> {
+  async selfTest(options) {
     const current = requireLoaded();
     const graph = options.graph ?? 'unet';
     const spec = current.pack.manifest.graphs[graph];
@@ -262,8 +243,7 @@ export const api = {
     }
   },
 
-  /** Leak and traffic figures for tests: tensors alive now, bytes read back so far. */
-  async stats(): Promise<{ liveTensors: number; bytesReadBack: number; ep: ExecutionProvider; modes: Mode[] } | null> {
+  async stats() {
     if (!loaded) return null;
     return {
       liveTensors: loaded.backend.liveTensors,
@@ -273,22 +253,18 @@ export const api = {
     };
   },
 
-  /** Test hook: loses the GPU device as a driver reset would (WebGPU only). */
-  async simulateDeviceLoss(): Promise<void> {
+  async simulateDeviceLoss() {
     await requireLoaded().backend.loseDeviceForTest();
   },
 
-  /** Test hook: the next graph run hits a real out-of-memory failure (then all is normal again). */
-  async simulateOutOfMemory(): Promise<void> {
+  async simulateOutOfMemory() {
     requireLoaded().backend.armOutOfMemoryForTest();
   },
 
-  /** Cancels work and frees every session and GPU buffer. The page ends the worker after. */
-  async dispose(): Promise<void> {
+  async dispose() {
     loading?.abort();
+    newest?.abort.abort();
     await stopJob();
     await releaseLoaded();
   },
-};
-
-export type EngineApi = typeof api;
+} satisfies EngineApi;

@@ -6,7 +6,7 @@
  * counterpart of the worker's `serializeError`, so a rejected call arrives as an
  * `EngineError` with its `kind` intact instead of a bare string.
  */
-import type { EngineErrorInfo, EngineErrorKind } from './protocol';
+import { ENGINE_ERROR_KINDS, type EngineErrorInfo, type EngineErrorKind } from './protocol';
 
 export class EngineError extends Error {
   readonly kind: EngineErrorKind;
@@ -40,17 +40,6 @@ export class EngineError extends Error {
 export function packInvalid(file: string, problem: string, detail?: string): EngineError {
   return new EngineError('PackInvalid', `${file}: ${problem}`, detail === undefined ? { file } : { file, detail });
 }
-
-const KINDS: readonly EngineErrorKind[] = [
-  'WebGpuUnavailable',
-  'DeviceLost',
-  'PackInvalid',
-  'OutOfMemory',
-  'BadInput',
-  'NumericalError',
-  'Cancelled',
-  'Internal',
-];
 
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
@@ -155,7 +144,7 @@ export function isEngineErrorInfo(data: unknown): data is EngineErrorInfo {
   const d = data as Record<string, unknown>;
   return (
     typeof d.kind === 'string' &&
-    (KINDS as readonly string[]).includes(d.kind) &&
+    (ENGINE_ERROR_KINDS as readonly string[]).includes(d.kind) &&
     typeof d.message === 'string' &&
     (d.file === undefined || typeof d.file === 'string') &&
     (d.detail === undefined || typeof d.detail === 'string')

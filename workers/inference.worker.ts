@@ -1,6 +1,6 @@
 /**
  * The inference worker's entry: exposes `api` to the page through Comlink (one of the two
- * files that import it; the page side is src/lib/worker-bridge.ts). Errors cross as
+ * files that import it; the page side is src/engine/bridge.ts). Errors cross as
  * EngineErrorInfo through the same `throw` handler the bridge registers, so the page gets
  * an EngineError with its kind, not a bare string.
  */

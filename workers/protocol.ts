@@ -2,12 +2,12 @@
  * The typed contract between the page and the inference worker.
  *
  * Only types live here (plus a few literal lists); the page imports this file, never the
- * worker's implementation. `EngineApi` is derived from the implementation in `api.ts`
- * so the two cannot drift apart.
+ * worker's implementation. It is the lowest room: it imports nothing. `EngineApi` is
+ * declared here and `workers/api.ts` implements it with `satisfies EngineApi`.
  */
 
-export type Mode = 'realcustom' | 'global' | 'masked-global' | 'text';
-export const MODES: readonly Mode[] = ['realcustom', 'global', 'masked-global', 'text'];
+export const MODES = ['realcustom', 'global', 'masked-global', 'text'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** What the user asked for. `auto` prefers WebGPU on a hardware adapter, WASM otherwise. */
 export type EpPreference = 'auto' | 'webgpu' | 'wasm';
@@ -29,6 +29,37 @@ export interface Params {
   binaryMask: boolean; // ablation: binary instead of continuous mask
   scoring: boolean; // ablation: false = all reference tokens, no re-weighting
 }
+
+/** The numeric parameters (everything in Params but the mode and the two switches). */
+export type NumericParam = Exclude<keyof Params, 'mode' | 'binaryMask' | 'scoring'>;
+
+export interface ParamRange {
+  key: NumericParam;
+  label: string;
+  min: number;
+  max: number;
+  /** false: `min` itself is not allowed (γ in (0, 1]). */
+  minInclusive: boolean;
+  integer: boolean;
+}
+
+/**
+ * The one table of parameter ranges: what the engine accepts (workers/engine/validate.ts),
+ * what a pack's `defaults` may hold (workers/packs/manifest.ts), and the outer bounds of
+ * what the page lets a person choose (src/lib/params-sanitize.ts narrows a few).
+ * `steps` and `maskReuseStep` are further capped by the pack's `scheduler.trainTimesteps`.
+ */
+export const PARAM_RANGES: readonly ParamRange[] = [
+  { key: 'steps', label: 'Steps', min: 1, max: 1000, minInclusive: true, integer: true },
+  { key: 'guidanceText', label: 'Text guidance ω_t', min: 0, max: 100, minInclusive: true, integer: false },
+  { key: 'guidanceImage', label: 'Image guidance ω_i', min: 0, max: 100, minInclusive: true, integer: false },
+  { key: 'gammaScope', label: 'Mask scope γ_scope', min: 0, max: 1, minInclusive: false, integer: false },
+  { key: 'gammaNum', label: 'Token fraction γ_num', min: 0, max: 1, minInclusive: false, integer: false },
+  { key: 'maskReuseStep', label: 'Mask reuse step', min: 0, max: 1000, minInclusive: true, integer: true },
+  { key: 'globalScale', label: 'Global scale λ', min: 0, max: 10, minInclusive: true, integer: false },
+  { key: 'seed', label: 'Seed', min: 0, max: 0xffffffff, minInclusive: true, integer: true },
+  { key: 'previewEvery', label: 'Preview cadence', min: 1, max: 1_000_000, minInclusive: true, integer: true },
+];
 
 /** RGBA pixels, row-major; `data.buffer` is transferred, never copied. */
 export interface Rgba {
@@ -152,17 +183,22 @@ export type EngineEvent =
   | { type: 'error'; jobId: string; error: EngineErrorInfo }
   | { type: 'cancelled'; jobId: string; atStep: number };
 
-export type EngineEventType = EngineEvent['type'];
+/** The event that ends a job: exactly one per job, and what `generate()` resolves with. */
+export type FinalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'cancelled' }>;
+/** The events before it, streamed to `generate()`'s `onEvent`. */
+export type JobProgressEvent = Exclude<EngineEvent, FinalEvent>;
 
-export type EngineErrorKind =
-  | 'WebGpuUnavailable'
-  | 'DeviceLost'
-  | 'PackInvalid'
-  | 'OutOfMemory'
-  | 'BadInput'
-  | 'NumericalError'
-  | 'Cancelled'
-  | 'Internal';
+export const ENGINE_ERROR_KINDS = [
+  'WebGpuUnavailable',
+  'DeviceLost',
+  'PackInvalid',
+  'OutOfMemory',
+  'BadInput',
+  'NumericalError',
+  'Cancelled',
+  'Internal',
+] as const;
+export type EngineErrorKind = (typeof ENGINE_ERROR_KINDS)[number];
 
 /** Plain data so it crosses the worker boundary intact (see errors.ts for the class). */
 export interface EngineErrorInfo {
@@ -172,4 +208,77 @@ export interface EngineErrorInfo {
   detail?: string; // technical detail (stack, ORT message)
 }
 
-export type { EngineApi } from './api';
+export interface OutputStats {
+  name: string;
+  dims: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Count of NaN or ±Inf values (should be 0). */
+  nonFinite: number;
+  /** The full output, for element-wise comparison across EPs. */
+  values: Float32Array;
+}
+
+/** What `selfTest` reports: one graph run on one EP with fixed inputs. */
+export interface SelfTestResult {
+  graph: string;
+  ep: ExecutionProvider;
+  /** Session creation, ms. */
+  createMs: number;
+  /** Wall time of each run, ms (the first includes shader compilation on WebGPU). */
+  runMs: number[];
+  outputs: OutputStats[];
+  bytesReadBack: number;
+}
+
+export type SelfTestGraph = 'textEncoder' | 'imageEncoder' | 'unet' | 'decoder';
+
+/** Leak and traffic figures for tests. */
+export interface EngineStats {
+  liveTensors: number;
+  bytesReadBack: number;
+  ep: ExecutionProvider;
+  modes: Mode[];
+}
+
+/**
+ * The inference worker's API (implemented by `workers/api.ts`, called by the page through
+ * Comlink). The worker alone owns the job lifecycle: one job at a time, and a new
+ * `generate()` replaces the running or waiting one, which ends with `cancelled`.
+ */
+export interface EngineApi {
+  /** What this device offers; cheap after the first call. */
+  capabilities(): Promise<Capabilities>;
+  /**
+   * Loads (or replaces) the pack: a shipped pack's name (`test-tiny`) or a URL. Cancels a
+   * running job and an unfinished earlier load. Progress counts the whole pack's bytes.
+   */
+  loadPack(source: string, onProgress: (p: PackProgress) => void, ep?: EpPreference): Promise<PackSummary>;
+  /** The runtime in use now (it changes to WASM after a lost GPU device); null before a pack. */
+  runtimeInfo(): Promise<RuntimeInfo | null>;
+  analyzePrompt(prompt: string, word: string): Promise<PromptAnalysis>;
+  /**
+   * Runs a job, replacing any running or waiting one (which then resolves `cancelled`).
+   * Progress events (`loading`, `step`) go to `onEvent`; the job's final event (`done` /
+   * `error` / `cancelled`, exactly one per job) is what the call resolves with, and it never
+   * rejects. `onEvent` calls travel on their own channel: one may arrive after the answer.
+   */
+  generate(job: Job, onEvent: (event: JobProgressEvent) => void): Promise<FinalEvent>;
+  /** Asks a running or waiting job to stop after its current step; answers at once (false: no such job). */
+  cancel(jobId: string): Promise<boolean>;
+  /**
+   * Test and diagnostics: runs one graph of the loaded pack on `ep` with fixed inputs and
+   * returns output statistics and values (for WebGPU-vs-WASM comparisons) and timings.
+   */
+  selfTest(options: { graph?: SelfTestGraph; ep: ExecutionProvider; runs?: number }): Promise<SelfTestResult>;
+  /** Leak and traffic figures for tests; null before a pack. */
+  stats(): Promise<EngineStats | null>;
+  /** Test hook: loses the GPU device as a driver reset would (WebGPU only). */
+  simulateDeviceLoss(): Promise<void>;
+  /** Test hook: the next graph run hits a real out-of-memory failure (then all is normal again). */
+  simulateOutOfMemory(): Promise<void>;
+  /** Cancels work and frees every session and GPU buffer. The page ends the worker after. */
+  dispose(): Promise<void>;
+}

@@ -6,7 +6,7 @@ import { ParamsPanel } from '../features/params/ParamsPanel';
 import { PromptPanel } from '../features/prompt/PromptPanel';
 import { ReferencePanel } from '../features/reference/ReferencePanel';
 import { readPackSource } from '../lib/url-options';
-import { ensureEngineStarted } from './engine-session';
+import { ensureEngineStarted } from '../engine/session';
 import { GenerateBar } from './GenerateBar';
 import { Header } from './Header';
 import { StatusBanner } from './StatusBanner';

@@ -1,7 +1,7 @@
 import type { EpPreference } from '../../workers/protocol';
 import { readPackSource, withEpPreference } from '../lib/url-options';
 import { useStore } from '../store';
-import { restartEngine } from './engine-session';
+import { restartEngine } from '../engine/session';
 import './EpToggle.css';
 
 const OPTIONS: { value: EpPreference; label: string; hint: string }[] = [

@@ -1,7 +1,7 @@
 import { packFraction } from '../store/pack-slice';
 import { useStore } from '../store';
 import { formatBytes } from '../lib/format';
-import { ProgressBar } from './ProgressBar';
+import { ProgressBar } from '../ui/ProgressBar';
 import './PackStatus.css';
 
 /** The model pack: name once loaded, a progress bar while loading, the reason if refused. */

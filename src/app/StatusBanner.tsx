@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useStore } from '../store';
-import { retryEngine } from './engine-recovery';
+import { retryEngine } from '../engine/recovery';
 import { bannerFor } from './status-banner-model';
 import './StatusBanner.css';
 

@@ -2,7 +2,7 @@
  * The Generate, Compare and Cancel actions: build the job from the inputs, run it through
  * the engine session, and after `done` keep the result (scrubber, gallery, downloads).
  */
-import type { Job, Mode } from '../../workers/protocol';
+import type { FinalEvent, Job, Mode } from '../../workers/protocol';
 import { COMPARED_MODES, clearCompareFrames, compareFrames } from '../features/compare/compare-frames';
 import { keepResult } from '../features/gallery/gallery-actions';
 import { setLastFiles, setLastResult, type DoneEvent } from '../features/live-view/last-result';
@@ -10,7 +10,7 @@ import { croppedReference } from '../features/reference/reference-pixels';
 import { phraseOf, promptWords } from '../lib/prompt-words';
 import { imagePng, masksPng, resultFileName, thumbnailPng } from '../lib/result-png';
 import { useStore } from '../store';
-import { cancelJob, runJob, type FinalEvent } from './engine-session';
+import { cancelJob, runJob } from '../engine/session';
 
 /** Why Generate cannot run now, or null when it can. */
 export function whyNotReady(mode?: Mode): string | null {
@@ -36,13 +36,16 @@ function buildJob(mode?: Mode): Job | null {
   };
 }
 
-/** Bumped by every Generate/Compare/Cancel: a compare run stops when it is no longer the latest. */
-let generation = 0;
+/**
+ * The Compare run in progress. The worker replaces a running job by itself; this only tells
+ * a Compare loop that Generate, Cancel or another Compare took over, so it stops quietly.
+ */
+let activeCompare: object | null = null;
 
-function supersede(reason: string): number {
+function stopCompare(reason: string): void {
+  activeCompare = null;
   const { compare: c, setCompare } = useStore.getState();
   if (c.status === 'running') setCompare({ status: 'stopped', modes: c.modes, reason });
-  return ++generation;
 }
 
 async function runAndKeep(job: Job): Promise<FinalEvent> {
@@ -84,7 +87,7 @@ async function keep(job: Job, done: DoneEvent): Promise<void> {
 export async function generate(): Promise<void> {
   const job = buildJob();
   if (!job) return;
-  supersede('Replaced by Generate.');
+  stopCompare('Replaced by Generate.');
   await runAndKeep(job);
 }
 
@@ -95,12 +98,14 @@ export async function compare(): Promise<void> {
   const modes = COMPARED_MODES.filter((m) => pack.summary.modes.includes(m));
   const jobs = modes.map((m) => buildJob(m));
   if (jobs.some((j) => j === null)) return;
-  const mine = supersede('Replaced by a new comparison.');
+  stopCompare('Replaced by a new comparison.');
+  const mine = {};
+  activeCompare = mine;
   clearCompareFrames();
   for (const [index, job] of (jobs as Job[]).entries()) {
     setCompare({ status: 'running', modes, index });
     const final = await runAndKeep(job);
-    if (mine !== generation) return; // replaced by Generate, another Compare or Cancel
+    if (activeCompare !== mine) return; // replaced by Generate, another Compare or Cancel
     if (final.type !== 'done') {
       setCompare({ status: 'stopped', modes, reason: final.type === 'error' ? final.error.message : 'Cancelled.' });
       return;
@@ -108,10 +113,11 @@ export async function compare(): Promise<void> {
     const last = final.history.at(-1);
     compareFrames[job.params.mode].publish({ image: final.image, mask: last?.mask ?? null });
   }
+  activeCompare = null;
   setCompare({ status: 'done', modes });
 }
 
 export async function cancel(): Promise<void> {
-  supersede('Cancelled.');
+  stopCompare('Cancelled.');
   await cancelJob();
 }

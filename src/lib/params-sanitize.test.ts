@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Params } from '../../workers/protocol';
-import { MAX_STEPS, paramsFromSearch, sanitizeParams } from './params-sanitize';
+import { PARAM_RANGES, type Params } from '../../workers/protocol';
+import { MAX_STEPS, PARAM_RULES, paramsFromSearch, sanitizeParams } from './params-sanitize';
 
 const DEFAULTS: Params = {
   mode: 'realcustom',
@@ -98,5 +98,19 @@ describe('paramsFromSearch', () => {
     expect(params.seed).toBe(99);
     expect(params.gammaScope).toBe(0.25);
     expect(problems).toEqual(['Mask scope γ_scope must be a number (got ‘NaN’); using 0.25.']);
+  });
+});
+
+describe('the page limits', () => {
+  it('sit inside the engine ranges, for every numeric parameter', () => {
+    expect(PARAM_RULES.map((r) => r.key)).toEqual(PARAM_RANGES.map((r) => r.key));
+    for (const page of PARAM_RULES) {
+      const engine = PARAM_RANGES.find((r) => r.key === page.key)!;
+      expect(page.min, page.key).toBeGreaterThanOrEqual(engine.min);
+      expect(page.max, page.key).toBeLessThanOrEqual(engine.max);
+      if (page.min === engine.min) expect(page.minInclusive || !engine.minInclusive, page.key).toBe(true);
+      if (!page.minInclusive) expect(page.min + 0.01, page.key).toBeLessThanOrEqual(page.max); // the clamp floor
+      expect(page.integer || !engine.integer, page.key).toBe(true);
+    }
   });
 });

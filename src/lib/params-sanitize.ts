@@ -4,36 +4,24 @@
  * replaced (by the default) or clamped (to the nearest allowed value), with one sentence
  * per problem so the page can say what changed. NaN never reaches the loop.
  *
- * The ranges mirror workers/engine/validate.ts (the engine's own door check); steps are
- * capped lower here (200) because more steps than that is never what a person meant.
+ * The ranges are the engine's (PARAM_RANGES in workers/protocol.ts), a few narrowed here:
+ * more than 200 steps, or a preview rarer than every 1,000 steps, is never what a person
+ * meant. params-sanitize.test.ts checks that every page range sits inside the engine's.
  */
-import { MODES, type Params } from '../../workers/protocol';
-
-interface NumberRule {
-  key: Exclude<keyof Params, 'mode' | 'binaryMask' | 'scoring'>;
-  label: string;
-  min: number;
-  max: number;
-  /** false: `min` itself is not allowed (γ in (0, 1]); clamps to `minStep` above it. */
-  minInclusive: boolean;
-  integer: boolean;
-}
+import { MODES, PARAM_RANGES, type NumericParam, type Params, type ParamRange } from '../../workers/protocol';
 
 export const MAX_STEPS = 200;
 /** The smallest value an exclusive-min parameter is clamped to. */
 const EXCLUSIVE_MIN_FLOOR = 0.01;
 
-export const PARAM_RULES: readonly NumberRule[] = [
-  { key: 'steps', label: 'Steps', min: 1, max: MAX_STEPS, minInclusive: true, integer: true },
-  { key: 'guidanceText', label: 'Text guidance ω_t', min: 0, max: 100, minInclusive: true, integer: false },
-  { key: 'guidanceImage', label: 'Image guidance ω_i', min: 0, max: 100, minInclusive: true, integer: false },
-  { key: 'gammaScope', label: 'Mask scope γ_scope', min: 0, max: 1, minInclusive: false, integer: false },
-  { key: 'gammaNum', label: 'Token fraction γ_num', min: 0, max: 1, minInclusive: false, integer: false },
-  { key: 'maskReuseStep', label: 'Mask reuse step', min: 0, max: MAX_STEPS, minInclusive: true, integer: true },
-  { key: 'globalScale', label: 'Global scale λ', min: 0, max: 10, minInclusive: true, integer: false },
-  { key: 'seed', label: 'Seed', min: 0, max: 0xffffffff, minInclusive: true, integer: true },
-  { key: 'previewEvery', label: 'Preview cadence', min: 1, max: 1000, minInclusive: true, integer: true },
-];
+/** Where the page is stricter than the engine. */
+const PAGE_MAX: Partial<Record<NumericParam, number>> = {
+  steps: MAX_STEPS,
+  maskReuseStep: MAX_STEPS,
+  previewEvery: 1000,
+};
+
+export const PARAM_RULES: readonly ParamRange[] = PARAM_RANGES.map((r) => ({ ...r, max: PAGE_MAX[r.key] ?? r.max }));
 
 /** A number from a number or a numeric string ("12", " 0.5 "); NaN for anything else. */
 function toNumber(value: unknown): number {
@@ -54,7 +42,7 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-function sanitizeNumber(rule: NumberRule, raw: unknown, fallback: number, problems: string[]): number {
+function sanitizeNumber(rule: ParamRange, raw: unknown, fallback: number, problems: string[]): number {
   const n = toNumber(raw);
   if (!Number.isFinite(n)) {
     problems.push(`${rule.label} must be a number (got ${describe(raw)}); using ${fallback}.`);

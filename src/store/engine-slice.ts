@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { Capabilities, EngineErrorInfo, EpPreference } from '../../workers/protocol';
-import type { Store } from './index';
 
 /** The worker's lifecycle: started and probed (`done`), or failed before any pack loaded. */
 export type EngineState =
@@ -17,7 +16,7 @@ export interface EngineSlice {
 }
 
 export const createEngineSlice =
-  (epPreference: EpPreference): StateCreator<Store, [], [], EngineSlice> =>
+  (epPreference: EpPreference): StateCreator<EngineSlice> =>
   (set) => ({
     epPreference,
     engine: { status: 'idle' },

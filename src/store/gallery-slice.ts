@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { GalleryEntry } from '../lib/gallery-db';
-import type { Store } from './index';
 
 /** The kept results as listed from IndexedDB (newest first). Blobs, not decoded pixels. */
 export type GalleryState =
@@ -14,7 +13,7 @@ export interface GallerySlice {
   setGalleryNotice(notice: string | null): void;
 }
 
-export const createGallerySlice: StateCreator<Store, [], [], GallerySlice> = (set) => ({
+export const createGallerySlice: StateCreator<GallerySlice> = (set) => ({
   gallery: { status: 'loading' },
   galleryNotice: null,
   setGallery: (gallery) => set({ gallery }),

@@ -1,6 +1,8 @@
 /**
  * The page's state, in slices. Each slice holds an explicit status union; pixels never live
- * here (see features/live-view/live-frames.ts and features/reference/reference-pixels.ts).
+ * here (see engine/live-frames.ts and features/reference/reference-pixels.ts). A slice is
+ * typed on its own state only (`StateCreator<XSlice>`): it cannot reach into another, and
+ * the slice files do not import this one back.
  */
 import { create } from 'zustand';
 import { readEpPreference } from '../lib/url-options';

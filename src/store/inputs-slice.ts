@@ -1,7 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Params, PromptAnalysis } from '../../workers/protocol';
 import { followPhrase, promptWords, selectWord, type WordSelection } from '../lib/prompt-words';
-import type { Store } from './index';
 
 /**
  * What the person sets up before Generate: the reference (its facts; the pixels live in
@@ -46,7 +45,7 @@ export interface InputsSlice {
   setParams(params: Params, problems?: string[]): void;
 }
 
-export const createInputsSlice: StateCreator<Store, [], [], InputsSlice> = (set) => ({
+export const createInputsSlice: StateCreator<InputsSlice> = (set) => ({
   reference: { status: 'empty' },
   prompt: '',
   selection: null,

@@ -1,11 +1,10 @@
 import type { StateCreator } from 'zustand';
 import type { EngineErrorInfo, EngineEvent } from '../../workers/protocol';
 import { etaMs } from '../lib/eta';
-import type { Store } from './index';
 
 /**
  * One generation at a time. Only counters and timings live here; the pixels of each step go
- * straight to the live-view canvases (features/live-view/live-frames.ts).
+ * straight to the live-view canvases (engine/live-frames.ts).
  */
 export type JobState =
   | { status: 'idle' }
@@ -29,7 +28,7 @@ export interface JobSlice {
   applyEvent(event: EngineEvent, now: number): void;
 }
 
-export const createJobSlice: StateCreator<Store, [], [], JobSlice> = (set) => ({
+export const createJobSlice: StateCreator<JobSlice> = (set) => ({
   job: { status: 'idle' },
   startJob: (jobId, now) => set({ job: { status: 'loading', jobId, phase: 'starting', startedAt: now } }),
   applyEvent: (event, now) => set(({ job }) => ({ job: nextJobState(job, event, now) })),

@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { EngineErrorInfo, PackProgress, PackSummary } from '../../workers/protocol';
-import type { Store } from './index';
 
 export type PackState =
   | { status: 'idle' }
@@ -15,7 +14,7 @@ export interface PackSlice {
   setPackProgress(progress: PackProgress): void;
 }
 
-export const createPackSlice: StateCreator<Store, [], [], PackSlice> = (set) => ({
+export const createPackSlice: StateCreator<PackSlice> = (set) => ({
   pack: { status: 'idle' },
   setPack: (pack) => set({ pack }),
   setPackProgress: (progress) => set(({ pack }) => (pack.status === 'loading' ? { pack: { ...pack, progress } } : {})),

@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { Mode } from '../../workers/protocol';
-import type { Store } from './index';
 
 /**
  * The finished job the live view can replay (its pixels live in
@@ -24,7 +23,7 @@ export interface ResultSlice {
   setCompare(compare: CompareState): void;
 }
 
-export const createResultSlice: StateCreator<Store, [], [], ResultSlice> = (set) => ({
+export const createResultSlice: StateCreator<ResultSlice> = (set) => ({
   result: { status: 'none' },
   compare: { status: 'idle' },
   setResult: (result) => set({ result }),

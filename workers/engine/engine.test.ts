@@ -7,7 +7,7 @@ import { NodeBackend } from '../../tools/node-backend';
 import { EngineError } from '../errors';
 import type { EngineEvent, Job, Params, Rgba } from '../protocol';
 import { Engine } from './engine';
-import { fakePack } from './testing/fake-pack';
+import { fakePack } from '../testing/fake-pack';
 
 type Ev<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
@@ -49,6 +49,13 @@ afterAll(async () => {
 });
 
 describe('engine loop (fake pack, onnxruntime-node)', () => {
+  it('runs one job at a time: a second job sent meanwhile is answered with an error, not queued', async () => {
+    const first = collect(engine, job({ steps: 3 }, { id: 'first' }));
+    const second = await collect(engine, job({ steps: 3 }, { id: 'second' }));
+    expect(second).toMatchObject([{ type: 'error', jobId: 'second', error: { kind: 'Internal' } }]);
+    expect((await first).at(-1)).toMatchObject({ type: 'done', jobId: 'first' });
+  });
+
   it('realcustom: loading → steps with moving masks → frozen mask → done; nothing leaks', async () => {
     const events = await collect(engine, job({ steps: 5, maskReuseStep: 2, previewEvery: 2 }));
     expect(of(events, 'error')).toEqual([]);
@@ -185,7 +192,7 @@ describe('engine loop (fake pack, onnxruntime-node)', () => {
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).kind).toBe('PackInvalid');
     expect((err as EngineError).file).toBe('unet.onnx');
-    expect((err as EngineError).message).toContain("'mystery'");
+    expect((err as EngineError).message).toContain('"mystery"');
   });
 
   it('refuses pack.json I/O that differs from the graph', async () => {
@@ -194,7 +201,8 @@ describe('engine loop (fake pack, onnxruntime-node)', () => {
       ...m,
       graphs: {
         ...m.graphs,
-        decoder: { ...m.graphs.decoder, inputs: [{ name: 'latent', dtype: 'float32' as const, shape: [1] }] },
+        // Declared as the contract wants, so only the comparison with the real graph fails.
+        decoder: { ...m.graphs.decoder, inputs: [{ name: 'latent', dtype: 'float32' as const, shape: [1, 4, 4, 4] }] },
       },
     };
     const renamed = { ...g, decoder: g.textEncoder }; // a graph whose input is input_ids

@@ -1,7 +1,8 @@
 /**
  * The engine the worker hosts (and the CLI runs in Node): one per loaded pack. It owns
- * the pack's sessions and the helper graphs, and runs one job at a time; a job started
- * while another runs waits for it (the caller aborts the old one to replace it).
+ * the pack's sessions and the helper graphs, and runs one job at a time. Which job runs,
+ * and replacing a running one, is the caller's business (workers/api.ts owns it); a job
+ * started while another runs is answered with an error.
  */
 import type { Manifest } from '../packs/manifest';
 import { EngineError } from '../errors';
@@ -9,16 +10,17 @@ import type { Job, Mode, PromptAnalysis } from '../protocol';
 import type { Backend } from './backend';
 import { HelperGraphs } from './graphs/helpers';
 import { runJob, type Emit } from './loop';
-import { createPackGraphs, supportedModes, type GraphKey, type PackGraphs } from './pack-graphs';
+import type { GraphKey } from '../packs/graph-io';
+import { createPackGraphs, supportedModes, type PackGraphs } from './pack-graphs';
 import { WordTokenizer } from './tokenizer';
 import { TrackedBackend } from './tracked-backend';
 import { validateJob } from './validate';
 
 export type { Emit } from './loop';
-export type { GraphKey } from './pack-graphs';
+export type { GraphKey } from '../packs/graph-io';
 
 export class Engine {
-  private queue: Promise<void> = Promise.resolve();
+  private current: Promise<void> | null = null;
   private released = false;
 
   private constructor(
@@ -59,10 +61,20 @@ export class Engine {
    * Runs a job to its end. Every outcome is an event (`done`, `error` with an
    * EngineErrorInfo, or `cancelled` when `signal` aborts); the promise itself resolves.
    */
-  run(job: Job, emit: Emit, signal: AbortSignal): Promise<void> {
-    const next = this.queue.then(() => this.runNow(job, emit, signal));
-    this.queue = next.catch(() => undefined);
-    return next;
+  async run(job: Job, emit: Emit, signal: AbortSignal): Promise<void> {
+    if (this.current) {
+      const jobId = typeof job?.id === 'string' ? job.id : '';
+      const busy = new EngineError('Internal', 'The engine is running another job; stop it first.');
+      emit({ type: 'error', jobId, error: busy.toInfo() });
+      return;
+    }
+    const run = this.runNow(job, emit, signal);
+    this.current = run;
+    try {
+      await run;
+    } finally {
+      this.current = null;
+    }
   }
 
   /** Device tensors currently alive (0 between jobs: a leak shows up here). */
@@ -77,7 +89,7 @@ export class Engine {
 
   async release(): Promise<void> {
     this.released = true;
-    await this.queue;
+    await this.current?.catch(() => undefined);
     const sessions = Object.values(this.graphs).flatMap((g) => (g === null ? [] : [g.session]));
     await Promise.all([...sessions.map((s) => s.release()), this.helpers.release()]);
   }

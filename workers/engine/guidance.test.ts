@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combineRows, dualWeights, singleWeights } from './guidance';
+import { combineRows } from '../testing/reference-math';
+import { dualWeights, singleWeights } from './guidance';
 
 describe('classifier-free guidance as row weights', () => {
   it('dual: ε∅ + ω_t(ε_T − ε∅) + ω_i(ε_TI − ε_T)', () => {

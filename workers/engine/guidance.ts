@@ -14,13 +14,3 @@ export function dualWeights(guidanceText: number, guidanceImage: number): [numbe
 export function singleWeights(guidance: number): [number, number] {
   return [1 - guidance, guidance];
 }
-
-/** CPU reference: rows are consecutive blocks of `rowSize` values. */
-export function combineRows(rows: Float32Array, weights: readonly number[]): Float32Array {
-  const size = rows.length / weights.length;
-  const out = new Float32Array(size);
-  weights.forEach((w, b) => {
-    for (let i = 0; i < size; i++) out[i]! += w * rows[b * size + i]!;
-  });
-  return out;
-}

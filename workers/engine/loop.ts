@@ -221,11 +221,12 @@ function transfers(preview: Rgba | null, mask: Gray | null, layers: Gray[]): Arr
   return list;
 }
 
-/** Text embeddings [∅, T, T] and, in image modes, the reference's features. */
+/** Lets a cancel message in before the next step (the loop's awaits may all be resolved already). */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Text embeddings [∅, T, T] and, in image modes, the reference's features. */
 async function encode(
   parts: EngineParts,
   job: Job,

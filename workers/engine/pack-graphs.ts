@@ -1,54 +1,13 @@
 /**
- * The pack's own graphs: checks their I/O against what the engine knows how to feed and
- * read (pack contract, "Graph I/O"), then creates one session per graph.
+ * The pack's own graphs: checks their I/O against the contract's rules (packs/graph-io.ts:
+ * what the engine knows how to feed and read), then creates one session per graph.
  */
+import { graphIoProblems, type GraphKey } from '../packs/graph-io';
 import type { GraphSpec, Manifest } from '../packs/manifest';
 import { packInvalid } from '../errors';
 import { MODES, type Mode } from '../protocol';
 import type { GraphSession } from './backend';
 import type { TrackedBackend } from './tracked-backend';
-
-/** The graphs the engine runs (`judge` is evaluation-only). */
-export type GraphKey = 'textEncoder' | 'imageEncoder' | 'unet' | 'unetGlobal' | 'decoder';
-
-const UNET_INPUTS = [
-  'latent',
-  'timestep',
-  'alpha_bar',
-  'text_embeds',
-  'image_tokens',
-  'image_embed',
-  'image_scale',
-  'mask',
-  'target_tokens',
-  'gamma_num',
-  'scoring',
-] as const;
-export type UnetInput = (typeof UNET_INPUTS)[number];
-
-const KNOWN_INPUTS: Record<GraphKey, readonly string[]> = {
-  textEncoder: ['input_ids'],
-  imageEncoder: ['pixels'],
-  unet: UNET_INPUTS,
-  unetGlobal: UNET_INPUTS,
-  decoder: ['latent'],
-};
-
-const REQUIRED_INPUTS: Record<GraphKey, readonly string[]> = {
-  textEncoder: ['input_ids'],
-  imageEncoder: ['pixels'],
-  unet: ['latent', 'text_embeds'],
-  unetGlobal: ['latent', 'text_embeds'],
-  decoder: ['latent'],
-};
-
-const REQUIRED_OUTPUTS: Record<GraphKey, readonly string[]> = {
-  textEncoder: ['text_embeds'],
-  imageEncoder: [],
-  unet: ['model_output', 'word_attention'],
-  unetGlobal: ['model_output'], // word_attention only for masked-global (see supportedModes)
-  decoder: ['image'],
-};
 
 export interface PackGraph {
   spec: GraphSpec;
@@ -57,38 +16,10 @@ export interface PackGraph {
 
 export type PackGraphs = { [K in GraphKey]: K extends 'unetGlobal' ? PackGraph | null : PackGraph };
 
+/** The contract's I/O rules (packs/graph-io.ts); a pack.json the engine was handed may skip parse.ts. */
 function checkSpec(key: GraphKey, spec: GraphSpec, manifest: Manifest): void {
-  const file = spec.file;
-  const names = spec.inputs.map((i) => i.name);
-  for (const input of spec.inputs) {
-    if (!KNOWN_INPUTS[key].includes(input.name)) {
-      throw packInvalid(
-        file,
-        `input '${input.name}' of ${key} is not one the engine can feed (known: ${KNOWN_INPUTS[key].join(', ')})`,
-      );
-    }
-    if (input.dtype === 'float16')
-      throw packInvalid(file, `input '${input.name}' is float16; this engine feeds float32 and int64 only`);
-  }
-  for (const name of REQUIRED_INPUTS[key]) {
-    if (!names.includes(name)) throw packInvalid(file, `${key} lacks the required input '${name}'`);
-  }
-  for (const name of REQUIRED_OUTPUTS[key]) {
-    if (!spec.outputs.some((o) => o.name === name)) throw packInvalid(file, `${key} lacks the output '${name}'`);
-  }
-  // The image encoder must produce whatever the UNets consume.
-  if (key === 'imageEncoder') {
-    const unets = [manifest.graphs.unet, manifest.graphs.unetGlobal].filter((g) => g !== undefined);
-    for (const [input, output] of [
-      ['image_tokens', 'patch_tokens'],
-      ['image_embed', 'image_embed'],
-    ] as const) {
-      const needed = unets.some((u) => u.inputs.some((i) => i.name === input));
-      if (needed && !spec.outputs.some((o) => o.name === output)) {
-        throw packInvalid(file, `imageEncoder lacks the output '${output}' that a UNet's '${input}' needs`);
-      }
-    }
-  }
+  const problems = graphIoProblems(key, spec, manifest);
+  if (problems.length > 0) throw packInvalid(spec.file, problems.join('; '));
 }
 
 async function createGraph(

@@ -106,8 +106,3 @@ export function updateCoefficients(
   if (prediction === 'epsilon') return { a: sp / s, b: rp - (sp * r) / s };
   return { a: sp * s + rp * r, b: rp * s - sp * r };
 }
-
-/** CPU reference of the step graph's update. */
-export function ddimUpdate(step: DdimStep, x: ArrayLike<number>, modelOutput: ArrayLike<number>): Float32Array {
-  return Float32Array.from({ length: x.length }, (_, i) => step.a * x[i]! + step.b * modelOutput[i]!);
-}

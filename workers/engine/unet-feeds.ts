@@ -12,7 +12,7 @@ import type { Params } from '../protocol';
 import type { TensorHandle } from './backend';
 import type { HelperGraphs } from './graphs/helpers';
 import type { RowKind } from './modes';
-import type { UnetInput } from './pack-graphs';
+import type { UnetInput } from '../packs/graph-io';
 import type { Scope } from './scope';
 import type { TrackedBackend } from './tracked-backend';
 

@@ -3,35 +3,26 @@
  * BadInput error with a sentence that says what to fix, before any tensor is made.
  */
 import { EngineError } from '../errors';
-import type { Job, Mode, Params, PromptAnalysis, Rgba } from '../protocol';
+import {
+  PARAM_RANGES,
+  type Job,
+  type Mode,
+  type ParamRange,
+  type Params,
+  type PromptAnalysis,
+  type Rgba,
+} from '../protocol';
 import type { WordTokenizer } from './tokenizer';
 
 function bad(message: string): EngineError {
   return new EngineError('BadInput', message);
 }
 
-interface NumberRule {
-  key: keyof Params;
-  label: string;
-  min: number;
-  max: number;
-  /** Whether min itself is allowed. */
-  minInclusive: boolean;
-  integer: boolean;
-}
-
-function rules(trainTimesteps: number): NumberRule[] {
-  return [
-    { key: 'steps', label: 'Steps', min: 1, max: trainTimesteps, minInclusive: true, integer: true },
-    { key: 'guidanceText', label: 'Text guidance ω_t', min: 0, max: 100, minInclusive: true, integer: false },
-    { key: 'guidanceImage', label: 'Image guidance ω_i', min: 0, max: 100, minInclusive: true, integer: false },
-    { key: 'gammaScope', label: 'Mask scope γ_scope', min: 0, max: 1, minInclusive: false, integer: false },
-    { key: 'gammaNum', label: 'Token fraction γ_num', min: 0, max: 1, minInclusive: false, integer: false },
-    { key: 'maskReuseStep', label: 'Mask reuse step', min: 0, max: trainTimesteps, minInclusive: true, integer: true },
-    { key: 'globalScale', label: 'Global scale λ', min: 0, max: 10, minInclusive: true, integer: false },
-    { key: 'seed', label: 'Seed', min: 0, max: 0xffffffff, minInclusive: true, integer: true },
-    { key: 'previewEvery', label: 'Preview cadence', min: 1, max: 1_000_000, minInclusive: true, integer: true },
-  ];
+/** The shared table, with the step counts capped by the pack's training timesteps. */
+function rules(trainTimesteps: number): ParamRange[] {
+  return PARAM_RANGES.map((r) =>
+    r.key === 'steps' || r.key === 'maskReuseStep' ? { ...r, max: Math.min(r.max, trainTimesteps) } : r,
+  );
 }
 
 export function validateParams(params: Params, modes: readonly Mode[], trainTimesteps: number): void {

@@ -11,18 +11,12 @@ export const packCacheKey = (sha256: string, origin: string): string => `${origi
 const manifestKey = (url: string, origin: string): string =>
   `${origin}/__pack-cache__/manifest/${encodeURIComponent(url)}`;
 
-// The few Cache API members used, typed here because Node's types (this file is also
-// compiled with the Node project through protocol.ts) do not declare the Cache API.
-interface CacheLike {
-  match(key: string): Promise<Response | undefined>;
-  put(key: string, response: Response): Promise<void>;
-  delete(key: string): Promise<boolean>;
-}
-const env = globalThis as { caches?: { open(name: string): Promise<CacheLike> }; location?: { origin: string } };
+// `caches` is absent in Node (api.test.ts) and on insecure origins, whatever the types say.
+const env = globalThis as { caches?: CacheStorage; location?: { origin: string } };
 
 export class CacheApiStore implements BlobStore {
   readonly #origin: string;
-  #cache: Promise<CacheLike> | null = null;
+  #cache: Promise<Cache> | null = null;
 
   constructor(origin: string = env.location?.origin ?? 'http://localhost') {
     this.#origin = origin;
@@ -32,7 +26,7 @@ export class CacheApiStore implements BlobStore {
     return env.caches !== undefined;
   }
 
-  #open(): Promise<CacheLike> {
+  #open(): Promise<Cache> {
     const storage = env.caches;
     if (!storage) return Promise.reject(new Error('the Cache API is not available here'));
     this.#cache ??= storage.open(PACK_CACHE_NAME);

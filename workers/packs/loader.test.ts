@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
 import type { PackProgress } from '../protocol';
 import type { BlobStore } from './blob-store';
-import { fakeOnnx, fileOf, makeFixturePack, memoryFetch } from './fixture';
+import { fakeOnnx, fileOf, makeFixturePack, memoryFetch } from '../testing/pack-fixture';
 import { sha256Hex, verifyFile } from './integrity';
 import { deviceBudget } from './limits';
 import { loadPack } from './loader';

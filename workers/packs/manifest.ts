@@ -7,10 +7,19 @@
  * Pure TypeScript: the Node CLI in tools/ imports it too.
  */
 import { z } from 'zod';
+import { MODES, PARAM_RANGES, type NumericParam } from '../protocol';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
-const unit = z.number().gt(0).lte(1);
+
+/** `defaults`' numbers, from the one table of parameter ranges (protocol.ts). */
+function rangeSchemas(): Record<NumericParam, z.ZodNumber> {
+  const entries = PARAM_RANGES.map((r) => {
+    const n = r.integer ? z.number().int() : z.number();
+    return [r.key, (r.minInclusive ? n.min(r.min) : n.gt(r.min)).max(r.max)] as const;
+  });
+  return Object.fromEntries(entries) as Record<NumericParam, z.ZodNumber>;
+}
 
 /** A path inside the pack: relative, no `..`, no scheme, no query (packs from URLs are untrusted). */
 export const packPath = z
@@ -99,17 +108,9 @@ export const manifestSchema = z.strictObject({
   }),
 
   defaults: z.strictObject({
-    steps: z.number().int().min(1).max(1000),
-    guidanceText: z.number().min(0).max(100),
-    guidanceImage: z.number().min(0).max(100),
-    gammaScope: unit,
-    gammaNum: unit,
-    maskReuseStep: nonNegInt,
-    globalScale: z.number().min(0).max(10),
-    seed: z.number().int().min(0).max(0xffffffff),
-    previewEvery: posInt,
-    mode: z.enum(['realcustom', 'global', 'masked-global', 'text']),
-    // Not in the contract's example; Params has them, so a pack may set them (ablations).
+    ...rangeSchemas(),
+    mode: z.enum(MODES),
+    // Optional ablation switches (docs/pack-contract.md); absent means off / on.
     binaryMask: z.boolean().optional(),
     scoring: z.boolean().optional(),
   }),

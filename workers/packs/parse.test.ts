@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
-import { makeFixturePack } from './fixture';
+import { makeFixturePack } from '../testing/pack-fixture';
 import { parseManifest, validateManifest } from './parse';
 
 async function goodJson(): Promise<Record<string, unknown>> {

@@ -5,33 +5,9 @@
  */
 import { EngineError } from '../errors';
 import type { GraphSpec, Manifest, TensorSpec } from '../packs/manifest';
-import type { ExecutionProvider } from '../protocol';
+import type { ExecutionProvider, OutputStats, SelfTestResult } from '../protocol';
 import type { TensorHandle } from '../engine/backend';
 import { OrtBackend, type OrtBackendOptions } from './ort-backend';
-
-export interface OutputStats {
-  name: string;
-  dims: number[];
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  /** Count of NaN or ±Inf values (should be 0). */
-  nonFinite: number;
-  /** The full output, for element-wise comparison across EPs. */
-  values: Float32Array;
-}
-
-export interface SelfTestResult {
-  graph: string;
-  ep: ExecutionProvider;
-  /** Session creation, ms. */
-  createMs: number;
-  /** Wall time of each run, ms (the first includes shader compilation on WebGPU). */
-  runMs: number[];
-  outputs: OutputStats[];
-  bytesReadBack: number;
-}
 
 /** mulberry32: a tiny seeded generator, so both EPs see identical inputs. */
 function rng(seed: number): () => number {

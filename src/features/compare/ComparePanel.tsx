@@ -1,5 +1,5 @@
 import type { Mode } from '../../../workers/protocol';
-import { Panel } from '../../app/Panel';
+import { Panel } from '../../ui/Panel';
 import { drawHeatmap, drawRgba } from '../../lib/canvas';
 import { useFrameCanvas } from '../../lib/use-frame-canvas';
 import { useStore } from '../../store';

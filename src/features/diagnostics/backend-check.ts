@@ -3,7 +3,7 @@
  * WASM, then reports each one's timings and how far WebGPU's numbers are from WASM's.
  */
 import type { ExecutionProvider } from '../../../workers/protocol';
-import { engineBridge } from '../../app/engine-session';
+import { engineBridge } from '../../engine/session';
 import { compareOutputs, median, type OutputDifference } from '../../lib/compare-outputs';
 
 export type CheckedGraph = 'textEncoder' | 'imageEncoder' | 'unet' | 'decoder';

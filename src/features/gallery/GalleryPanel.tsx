@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { Panel } from '../../app/Panel';
+import { Panel } from '../../ui/Panel';
 import { useStore } from '../../store';
 import { clearGallery } from './gallery-actions';
 import { GalleryCard } from './GalleryCard';

@@ -1,4 +1,4 @@
-import { ProgressBar } from '../../app/ProgressBar';
+import { ProgressBar } from '../../ui/ProgressBar';
 import { formatDuration } from '../../lib/format';
 import { useStore } from '../../store';
 import { jobEtaMs, type JobState } from '../../store/job-slice';

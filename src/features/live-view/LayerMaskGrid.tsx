@@ -3,7 +3,7 @@ import type { Gray } from '../../../workers/protocol';
 import { drawHeatmap } from '../../lib/canvas';
 import { useFrameCanvas } from '../../lib/use-frame-canvas';
 import { useStore } from '../../store';
-import { liveFrames } from './live-frames';
+import { liveFrames } from '../../engine/live-frames';
 
 /** One small heat map per cross-attention layer, labelled by name and resolution. */
 export function LayerMaskGrid() {

@@ -1,11 +1,11 @@
 import { useCallback, useState } from 'react';
 import type { Gray } from '../../../workers/protocol';
-import { Panel } from '../../app/Panel';
+import { Panel } from '../../ui/Panel';
 import { drawHeatmap, drawRgba } from '../../lib/canvas';
 import { useFrameCanvas } from '../../lib/use-frame-canvas';
 import { useStore } from '../../store';
 import { LayerMaskGrid } from './LayerMaskGrid';
-import { liveFrames } from './live-frames';
+import { liveFrames } from '../../engine/live-frames';
 import { ResultBar } from './ResultBar';
 import './LiveView.css';
 

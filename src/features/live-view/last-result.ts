@@ -5,7 +5,7 @@
  */
 import type { EngineEvent, Job } from '../../../workers/protocol';
 import { useStore } from '../../store';
-import { liveFrames } from './live-frames';
+import { liveFrames } from '../../engine/live-frames';
 
 export type DoneEvent = Extract<EngineEvent, { type: 'done' }>;
 

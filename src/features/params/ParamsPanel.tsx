@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { MODES, type Mode, type Params } from '../../../workers/protocol';
-import { Panel } from '../../app/Panel';
+import { Panel } from '../../ui/Panel';
 import { sanitizeParams } from '../../lib/params-sanitize';
 import { useStore } from '../../store';
 import { NumberField } from './NumberField';

@@ -1,5 +1,5 @@
 import { useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
-import { Panel } from '../../app/Panel';
+import { Panel } from '../../ui/Panel';
 import { highlightRuns, phraseOf, promptWords } from '../../lib/prompt-words';
 import { useStore } from '../../store';
 import { promptMessages } from './prompt-messages';

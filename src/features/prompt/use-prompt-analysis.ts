@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { engineBridge } from '../../app/engine-session';
+import { engineBridge } from '../../engine/session';
 import { phraseOf, promptWords } from '../../lib/prompt-words';
 import { useStore } from '../../store';
 

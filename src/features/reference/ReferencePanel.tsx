@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type DragEvent } from 'react';
-import { Panel } from '../../app/Panel';
+import { Panel } from '../../ui/Panel';
 import { useStore } from '../../store';
 import { CropView } from './CropView';
 import { imageFileOf, loadExample, loadReference } from './load-reference';

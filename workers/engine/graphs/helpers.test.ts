@@ -4,10 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeBackend } from '../../../tools/node-backend';
-import { combineRows, dualWeights } from '../guidance';
-import { keepCount, meanOverLayers, normalizeLayers, scopeMask } from '../mask-math';
+import { dualWeights } from '../guidance';
+import { combineRows, ddimUpdate, meanOverLayers, normalizeLayers, scopeMask } from '../../testing/reference-math';
+import { keepCount } from '../mask-math';
 import { gaussian } from '../rng';
-import { ddimPlan, ddimUpdate } from '../scheduler';
+import { ddimPlan } from '../scheduler';
 import { TrackedBackend } from '../tracked-backend';
 import { HelperGraphs } from './helpers';
 

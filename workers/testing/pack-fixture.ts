@@ -2,13 +2,12 @@
  * Test helper (Vitest only): a small, consistent manifest with fake ONNX bytes and a fetch
  * that serves them, so the loader's tests need no binary blobs. Pure TS like the loader.
  */
-import type { FetchFn } from './fetch-file';
-import { sha256Hex } from './integrity';
-import type { GraphSpec, Manifest, TensorSpec } from './manifest';
+import type { FetchFn } from '../packs/fetch-file';
+import { sha256Hex } from '../packs/integrity';
+import type { GraphSpec, Manifest, TensorSpec } from '../packs/manifest';
 
 const f32 = (name: string, shape: (number | string)[]): TensorSpec => ({ name, dtype: 'float32', shape });
 
-/** Deterministic bytes that look like an ONNX ModelProto (field 1 varint first). */
 /** The DDIM schedule of the test packs built in code (the toy world's own). */
 export const TEST_SCHEDULER: Manifest['scheduler'] = {
   type: 'ddim',
@@ -22,6 +21,7 @@ export const TEST_SCHEDULER: Manifest['scheduler'] = {
   setAlphaToOne: false,
 };
 
+/** Deterministic bytes that look like an ONNX ModelProto (field 1 varint first). */
 export function fakeOnnx(size: number, seed: number): Uint8Array {
   const b = new Uint8Array(size);
   let x = seed * 2654435761 + 1;

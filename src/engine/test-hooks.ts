@@ -4,7 +4,7 @@
  * produced the way it happens for real: inside the worker, on the running engine.
  * Without the flag nothing is exposed.
  */
-import { engineBridge } from './engine-session';
+import { engineBridge } from './session';
 
 export interface TestHooks {
   loseDevice(): Promise<void>;

@@ -6,10 +6,7 @@
  */
 import { readPackSource } from '../lib/url-options';
 import { useStore } from '../store';
-import { restartEngine } from './engine-session';
-import { installTestHooks } from './test-hooks';
-
-installTestHooks(window.location.search);
+import { restartEngine } from './session';
 
 export async function retryEngine(): Promise<void> {
   const { epPreference, pack } = useStore.getState();

@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchFlags, intFlag, intListFlag, type BenchJson, type BrowserBench } from './bench-options';
 
 function sdNotes(unetParams: number | null, pack: string): string {
   const ours = unetParams === null ? 'a few million' : `${(unetParams / 1e6).toFixed(2)} M`;
@@ -25,38 +26,11 @@ Our ${pack} UNet has ${ours} parameters — ${ratio} fewer — on a 12 × 16 × 
 const { values: flags } = parseArgs({
   options: {
     packs: { type: 'string', default: 'public/models/test-tiny,public/models/toyworld' },
-    steps: { type: 'string', default: '20' },
-    threads: { type: 'string', default: '1,2' },
-    runs: { type: 'string', default: '3' },
+    ...benchFlags({ steps: '20', threads: '1,2', runs: '3' }),
     browser: { type: 'string', default: 'out/perf/browser.json' },
     out: { type: 'string', default: 'docs/performance.md' },
   },
 });
-
-interface BenchRow {
-  label: string;
-  msPerStep: number;
-  medianStepMs: number;
-  overhead: number;
-  bytesPerStep: number;
-  timeToFirstPreviewMs: number;
-  unetRunsPerStep: number;
-}
-interface BenchJson {
-  manifest: string;
-  steps: number;
-  threads: number;
-  unetMs: Record<string, number>;
-  rows: BenchRow[];
-  peakRss: number;
-}
-export interface BrowserBench {
-  chromium: string;
-  command: string;
-  pack: string;
-  results: { ep: string; adapter: string; graph: string; createMs: number; firstRunMs: number; steadyRunMs: number }[];
-  notes: string[];
-}
 
 /** Parameters of an ONNX graph (sum of initializer sizes), via the models/ Python's onnx; null if unavailable. */
 function onnxParams(path: string): number | null {
@@ -89,7 +63,9 @@ const started = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 await mkdir('out/perf', { recursive: true });
 const packs = flags.packs.split(',').filter((p) => p !== '');
-const threadList = flags.threads.split(',').map(Number);
+const threadList = intListFlag('threads', flags.threads);
+intFlag('steps', flags.steps, 1);
+intFlag('runs', flags.runs, 1);
 const results: {
   pack: string;
   threads: number;

@@ -1,12 +1,13 @@
 /**
  * Glue between the worker bridge and the store: starts the worker with the chosen execution
  * provider, loads the pack, runs jobs and routes their events (counters to the store, pixels
- * to the live-view frames). The only module that holds the bridge.
+ * to the live frames). The only module that holds the bridge. Which job runs is the
+ * worker's decision (a new job replaces the running one); the page only sends jobs.
  */
 import { EngineError, serializeError } from '../../workers/errors';
-import type { EngineEvent, EpPreference, Job } from '../../workers/protocol';
-import { clearLiveFrames, liveFrames } from '../features/live-view/live-frames';
-import { createEngineBridge, type EngineBridge } from '../lib/worker-bridge';
+import type { EngineEvent, EpPreference, FinalEvent, Job } from '../../workers/protocol';
+import { clearLiveFrames, liveFrames } from './live-frames';
+import { createEngineBridge, type EngineBridge } from './bridge';
 import { useStore } from '../store';
 
 let bridge: EngineBridge | null = null;
@@ -59,52 +60,25 @@ export function engineBridge(): EngineBridge {
   return bridge;
 }
 
-export type FinalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'cancelled' }>;
-
-/** How long after generate() returns its final event may still be on its way (another port). */
-const FINAL_EVENT_GRACE_MS = 10_000;
-
 /**
- * Runs a job; a running job is replaced (the worker cancels it). Resolves with the job's
- * final event (`done` carries the image and the history for scrubbing and saving).
+ * Runs a job. The worker replaces a running one (which ends `cancelled`) and resolves with
+ * the job's final event (`done` carries the image and the history for scrubbing and saving).
  */
 export async function runJob(job: Job): Promise<FinalEvent> {
   const engine = engineBridge();
-  const { job: current, startJob, applyEvent } = useStore.getState();
-  if (current.status === 'loading' || current.status === 'running') await engine.cancel(current.jobId);
   clearLiveFrames();
-  startJob(job.id, performance.now());
-  // Events come through the callback's own MessagePort, so generate() may resolve before
-  // the final event is delivered: wait for the event itself.
-  let resolveFinal: (event: FinalEvent) => void = () => undefined;
-  const final = new Promise<FinalEvent>((resolve) => (resolveFinal = resolve));
-  let settled = false;
-  const settle = (event: FinalEvent) => {
-    settled = true;
-    resolveFinal(event);
-  };
-  const fail = (error: FinalEvent) => {
-    if (settled) return;
-    applyEvent(error, performance.now());
-    settle(error);
-  };
-  engine
-    .generate(job, (event) => {
-      onEvent(event);
-      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') settle(event);
-    })
-    .then(() =>
-      setTimeout(
-        () =>
-          fail({
-            type: 'error',
-            jobId: job.id,
-            error: { kind: 'Internal', message: 'The job ended without a result.' },
-          }),
-        FINAL_EVENT_GRACE_MS,
-      ),
-    )
-    .catch((err: unknown) => fail({ type: 'error', jobId: job.id, error: serializeError(err) }));
+  useStore.getState().startJob(job.id, performance.now());
+  // Progress comes through the callback's own MessagePort, so a step may arrive after
+  // generate() resolved with the final event: nothing is applied after that.
+  let ended = false;
+  let final: FinalEvent;
+  try {
+    final = await engine.generate(job, (event) => ended || onEvent(event));
+  } catch (err) {
+    final = { type: 'error', jobId: job.id, error: serializeError(err) }; // the worker went away
+  }
+  ended = true;
+  onEvent(final);
   return final;
 }
 

@@ -5,10 +5,10 @@
  * the UNet's `word_attention` follows the latent (masks move between steps), and its
  * output adds image_scale · mask · mean(reference).
  */
-import { TEST_SCHEDULER } from '../../packs/fixture';
-import type { GraphSpec, Manifest, TensorSpec } from '../../packs/manifest';
-import { GraphBuilder } from '../onnx/builder';
-import type { GraphKey } from '../pack-graphs';
+import { TEST_SCHEDULER } from './pack-fixture';
+import type { GraphSpec, Manifest, TensorSpec } from '../packs/manifest';
+import { GraphBuilder } from '../engine/onnx/builder';
+import type { GraphKey } from '../packs/graph-io';
 
 const L = 8;
 const DT = 4;

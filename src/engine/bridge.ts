@@ -8,7 +8,7 @@
  */
 import * as Comlink from 'comlink';
 import { engineErrorThrowHandler } from '../../workers/errors';
-import type { EngineApi, EngineEvent, EpPreference, Job, PackProgress } from '../../workers/protocol';
+import type { EngineApi, EpPreference, Job, JobProgressEvent, PackProgress } from '../../workers/protocol';
 
 const comlinkThrow = Comlink.transferHandlers.get('throw');
 if (comlinkThrow) Comlink.transferHandlers.set('throw', engineErrorThrowHandler(comlinkThrow.canHandle));
@@ -22,7 +22,7 @@ export type EngineBridge = Pick<
   'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest' | 'stats' | 'simulateDeviceLoss' | 'simulateOutOfMemory'
 > & {
   loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineApi['loadPack']>;
-  generate(job: Job, onEvent: (e: EngineEvent) => void): ReturnType<EngineApi['generate']>;
+  generate(job: Job, onEvent: (e: JobProgressEvent) => void): ReturnType<EngineApi['generate']>;
   /** Releases the GPU in the worker, then ends the worker. The bridge is unusable after. */
   dispose(): Promise<void>;
 };
