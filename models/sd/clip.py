@@ -91,12 +91,13 @@ class VisionEmbeddings(nn.Module):
 
 
 class VisionTransformer(nn.Module):
-    def __init__(self, cfg, n_layers):
+    def __init__(self, cfg, n_layers, head=True):
         super().__init__()
         self.embeddings = VisionEmbeddings(cfg)
         self.pre_layrnorm = nn.LayerNorm(cfg["dim"])  # sic: transformers' name
         self.encoder = Encoder(cfg, n_layers)
-        self.post_layernorm = nn.LayerNorm(cfg["dim"])
+        if head:
+            self.post_layernorm = nn.LayerNorm(cfg["dim"])
 
 
 class VisionModel(nn.Module):
@@ -106,9 +107,10 @@ class VisionModel(nn.Module):
 
     def __init__(self, cfg, penultimate=False):
         super().__init__()
-        self.penultimate = penultimate
-        self.vision_model = VisionTransformer(cfg, cfg["layers"])
-        self.visual_projection = nn.Linear(cfg["dim"], cfg["proj"], bias=False)
+        self.penultimate, self.n_layers = penultimate, cfg["layers"]
+        self.vision_model = VisionTransformer(cfg, cfg["layers"] - 1 if penultimate else cfg["layers"], not penultimate)
+        if not penultimate:
+            self.visual_projection = nn.Linear(cfg["dim"], cfg["proj"], bias=False)
         self.register_buffer("mean", torch.tensor(CLIP_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(CLIP_STD).view(1, 3, 1, 1), persistent=False)
 
@@ -120,18 +122,14 @@ class VisionModel(nn.Module):
         cls = e.class_embedding.reshape(1, 1, -1) + p[:, :1] * 0.0
         h = torch.cat([cls, p], 1) + e.position_embedding.weight
         h = v.pre_layrnorm(h)
-        layers = v.encoder.layers
-        if self.penultimate:
-            for layer in layers[:-1]:
-                h = layer(h)
-            return h
-        for layer in layers:
+        for layer in v.encoder.layers:
             h = layer(h)
+        if self.penultimate:
+            return h
         return self.visual_projection(v.post_layernorm(h[:, 0]))
 
-    def used_prefixes_skipped(self):
+    def unneeded_prefixes(self):
         """keys of the real file this graph does not need (plus: the last layer and the head)."""
         if not self.penultimate:
             return []
-        n = len(self.vision_model.encoder.layers) - 1
-        return [f"vision_model.encoder.layers.{n}.", "vision_model.post_layernorm.", "visual_projection."]
+        return [f"vision_model.encoder.layers.{self.n_layers - 1}.", "vision_model.post_layernorm.", "visual_projection."]
