@@ -120,10 +120,10 @@ def word_map(probs, target, hw, latent_hw):
     """RealCustom's map: per layer mean over heads, sum over the target tokens, bilinear resize to
     the mask resolution; mean over layers. probs: list of [B,h,N,77]; target [B,77] -> [B,1,Hm,Wm]."""
     acc = None
-    H, W = int(latent_hw[0]), int(latent_hw[1])
+    H, W = int(latent_hw[0]), int(latent_hw[1])  # static in the exported graph
     for p in probs:
         m = (p.mean(1) * target.unsqueeze(1)).sum(-1)  # [B,N]
-        f = int(round((H * W / p.shape[2]) ** 0.5))
+        f = int(round((H * W / int(p.shape[2])) ** 0.5))
         m = resize(m.reshape(-1, 1, H // f, W // f), hw)
         acc = m if acc is None else acc + m
     return acc * (1.0 / len(probs))
