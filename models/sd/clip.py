@@ -4,9 +4,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..nets import NEG, attention
+from ..nets import NEG
 from .config import CLIP_MEAN, CLIP_STD
-from .layers import gelu_quick
+from .layers import attention, gelu_quick
 
 
 class SelfAttn(nn.Module):

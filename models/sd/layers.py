@@ -1,10 +1,48 @@
 """Building blocks with diffusers' attribute names (so state dicts load by name), written with plain
-ops (GroupNorm by reductions, attention by MatMul/Softmax) for ONNX opset 17 on the WebGPU EP."""
+ops (GroupNorm by reductions, attention by MatMul/Softmax) for ONNX opset 17 on the WebGPU EP.
+
+Only the batch dimension is dynamic in our graphs: every other size is read with int() while
+tracing, so it becomes a constant instead of a Shape->Gather->Concat chain (half the nodes, and
+a trace that takes half the time)."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..nets import GN, attention
+from .. import nets
+
+
+def dims(x):
+    """static sizes of all but the batch dimension (constants in the traced graph)"""
+    return [int(d) for d in x.shape[1:]]
+
+
+class GN(nets.GN):
+    """nets.GN with static shapes in the exported graph."""
+
+    def forward(self, x):
+        if not torch.onnx.is_in_onnx_export():
+            return super().forward(x)
+        C, H, W = dims(x)
+        y = x.reshape(-1, self.g, (C // self.g) * H * W)
+        m = y.mean(-1, keepdim=True)
+        v = ((y - m) ** 2).mean(-1, keepdim=True)
+        y = ((y - m) / torch.sqrt(v + self.eps)).reshape(-1, C, H, W)
+        return y * self.weight.view(1, C, 1, 1) + self.bias.view(1, C, 1, 1)
+
+
+def attention(q, k, v, heads, bias=None):
+    """q [B,N,C], k,v [B,M,C] (bias broadcast to [B,h,N,M]) -> out [B,N,C], probs [B,h,N,M]."""
+    N, C = dims(q)
+    M = int(k.shape[1])
+    d = C // heads
+    q = q.reshape(-1, N, heads, d).transpose(1, 2)
+    k = k.reshape(-1, M, heads, d).transpose(1, 2)
+    v = v.reshape(-1, M, heads, d).transpose(1, 2)
+    s = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(d))
+    p = torch.softmax(s if bias is None else s + bias, -1)
+    return torch.matmul(p, v).transpose(1, 2).reshape(-1, N, C), p
 
 
 class ResnetBlock(nn.Module):
@@ -100,7 +138,7 @@ class Transformer2D(nn.Module):
         self.proj_out = nn.Conv2d(dim, dim, 1)
 
     def forward(self, x, text, ip_fn):
-        B, C, H, W = x.shape
+        C, H, W = dims(x)
         h = self.proj_in(self.norm(x)).flatten(2).transpose(1, 2)
         h, p = self.transformer_blocks[0](h, text, ip_fn(H, W) if ip_fn else None)
         return x + self.proj_out(h.transpose(1, 2).reshape(-1, C, H, W)), p

@@ -5,8 +5,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..nets import GN, timestep_embedding
-from .layers import Down, ResnetBlock, Transformer2D, Up, resize
+from ..nets import timestep_embedding
+from .layers import GN, Down, ResnetBlock, Transformer2D, Up, resize
 
 
 class TimestepEmbedding(nn.Module):

@@ -3,8 +3,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..nets import GN, attention
-from .layers import ResnetBlock, Up
+from .layers import GN, ResnetBlock, Up, attention, dims
 
 
 class VaeAttention(nn.Module):
@@ -17,7 +16,7 @@ class VaeAttention(nn.Module):
         self.to_out = nn.ModuleList([nn.Linear(c, c)])
 
     def forward(self, x):
-        B, C, H, W = x.shape
+        C, H, W = dims(x)
         h = self.group_norm(x).flatten(2).transpose(1, 2)
         o, _ = attention(self.to_q(h), self.to_k(h), self.to_v(h), 1)
         return x + self.to_out[0](o).transpose(1, 2).reshape(-1, C, H, W)
