@@ -15,13 +15,13 @@ FULL = {
 
 NARROW = {
     "name": "sd15-narrow",
-    "unet": dict(in_channels=4, block_out_channels=(32, 64, 64, 64), layers_per_block=2, heads=2,
+    "unet": dict(in_channels=4, block_out_channels=(32, 48, 64, 64), layers_per_block=2, heads=2,
                  cross_attention_dim=32, norm_groups=8),
     "text": dict(vocab=49408, max_len=77, dim=32, layers=2, heads=2, inter=64, act="quick_gelu"),
     "vision": dict(image=224, patch=14, dim=32, layers=3, heads=2, inter=64, proj=24, act="gelu"),
     "resampler": dict(depth=2, dim_head=64, heads=1, queries=16, ff_mult=4),
     "ip_tokens": 4,
-    "vae": dict(latent=4, block_out_channels=(16, 16, 32, 32), layers_per_block=2, norm_groups=8),
+    "vae": dict(latent=4, block_out_channels=(16, 32, 64, 64), layers_per_block=2, norm_groups=8),
 }
 
 CONFIGS = {"full": FULL, "narrow": NARROW}

@@ -71,10 +71,10 @@ def vae_config(folder):
         float(c.get("scaling_factor", 0.18215))
 
 
-def load_checked(module, state, what, skip=(), rename=None):
+def load_checked(module, state, what, skip=(), rename=None, dry=False):
     """Load `state` into `module` (float32). skip: prefixes of keys known to be unneeded by the graph
-    (returned for the report); rename: fn(key) -> module key. Raises KeyMismatch on any unused key,
-    missing parameter or shape mismatch."""
+    (returned for the report); rename: fn(key) -> module key; dry: check names and shapes only.
+    Raises KeyMismatch on any unused key, missing parameter or shape mismatch."""
     target = module.state_dict()
     used, skipped, unused, bad = {}, [], [], []
     for k, v in state.items():
@@ -85,7 +85,7 @@ def load_checked(module, state, what, skip=(), rename=None):
         if mk not in target:
             unused.append(k)
             continue
-        v = v.float()
+        v = v if dry else v.float()
         if tuple(v.shape) != tuple(target[mk].shape):
             if v.numel() == target[mk].numel() and v.dim() == 4 and target[mk].dim() == 2:
                 v = v.reshape(target[mk].shape)  # 1x1-conv attention weights of older VAE files
@@ -101,24 +101,74 @@ def load_checked(module, state, what, skip=(), rename=None):
             if items:
                 msg.append(f"  {len(items)} {label}: " + ", ".join(sorted(items)[:12]) + (" ..." if len(items) > 12 else ""))
         raise KeyMismatch("\n".join(msg))
-    module.load_state_dict(used, strict=True)
+    if not dry:
+        module.load_state_dict(used, strict=True)
     return {"used": len(used), "skipped": skipped}
 
 
-def ip_rename(unet_cfg):
+IP_PREFIX = "ip_adapter."
+
+
+def unet_rename(unet_cfg):
+    """UNet keys unchanged; IP-Adapter `ip_adapter.{2i+1}.to_[kv]_ip.weight` -> the i-th attn2's
+    to_[kv]_ip (diffusers' attn_processors order: down, up, mid). Other ip keys stay unknown."""
     names = [n for n, _, _ in unet_attn2_layers(unet_cfg)]
 
     def rn(k):
-        m = re.fullmatch(r"(\d+)\.(to_[kv]_ip)\.weight", k)
+        if not k.startswith(IP_PREFIX):
+            return k
+        m = re.fullmatch(r"(\d+)\.(to_[kv]_ip)\.weight", k[len(IP_PREFIX):])
         if not m or int(m.group(1)) % 2 != 1 or int(m.group(1)) // 2 >= len(names):
-            return "ip_adapter." + k  # not a name the UNet has: reported as unused
+            return k
         return f"{names[int(m.group(1)) // 2]}.transformer_blocks.0.attn2.{m.group(2)}.weight"
     return rn
 
 
+def vae_rename(k):
+    head, _, leaf = k.rpartition(".")
+    base, _, name = head.rpartition(".")
+    return f"{base}.{VAE_LEGACY_ATTN[name]}.{leaf}" if name in VAE_LEGACY_ATTN and ".attentions." in k else k
+
+
 def ip_kind(ip):
-    proj = ip["image_proj"]
-    return "plus" if "latents" in proj else "base"
+    return "plus" if "latents" in ip["image_proj"] else "base"
+
+
+def adapter_config(cfg, ip):
+    """adds plus / ip_tokens / resampler to cfg from the IP-Adapter tensors' shapes."""
+    pj, x = ip["image_proj"], cfg["unet"]["cross_attention_dim"]
+    cfg["plus"] = ip_kind(ip) == "plus"
+    if cfg["plus"]:
+        inner = pj["layers.0.0.to_q.weight"].shape[0]
+        cfg["resampler"] = dict(depth=len({k.split(".")[1] for k in pj if k.startswith("layers.")}),
+                                dim_head=RESAMPLER_DIM_HEAD, heads=max(1, inner // RESAMPLER_DIM_HEAD),
+                                queries=pj["latents"].shape[1], ff_mult=pj["layers.0.1.1.weight"].shape[0] // x)
+        cfg["ip_tokens"] = cfg["resampler"]["queries"]
+    else:
+        cfg["ip_tokens"] = pj["proj.weight"].shape[0] // x
+    return cfg
+
+
+def build(cfg):
+    return {"text": TextModel(cfg["text"]), "vision": VisionModel(cfg["vision"], penultimate=cfg["plus"]),
+            "image_proj": make_image_proj(cfg, cfg["plus"]), "unet": UNet(cfg["unet"]), "vae": VaeDecoder(cfg["vae"])}
+
+
+def plan(cfg, mods):
+    """component -> (module, prefixes not needed by the pack, key rename)"""
+    return {"text_encoder": (mods["text"], ("text_model.embeddings.position_ids",), None),
+            "image_encoder": (mods["vision"], ("vision_model.embeddings.position_ids",) + tuple(mods["vision"].unneeded_prefixes()), None),
+            "image_proj": (mods["image_proj"], (), None),
+            "unet": (mods["unet"], (), unet_rename(cfg["unet"])),
+            "vae_decoder": (mods["vae"], ("encoder.", "quant_conv."), vae_rename)}
+
+
+def load_states(cfg, mods, states, dry=False):
+    """states: component -> flat state dict (unet's holds the IP-Adapter layers as ip_adapter.*)."""
+    report = {}
+    for comp, (mod, skip, rn) in plan(cfg, mods).items():
+        report[comp] = load_checked(mod, states[comp], comp, skip=skip, rename=rn, dry=dry)
+    return report
 
 
 def load_all(sd_dir, ip_path, enc_dir):
@@ -127,44 +177,16 @@ def load_all(sd_dir, ip_path, enc_dir):
     for sub in ("unet", "vae", "text_encoder", "tokenizer"):
         if not (sd_dir / sub).is_dir():
             raise CheckpointError(f"{sd_dir}: no {sub}/ folder (expected the diffusers layout)")
-    ucfg = unet_config(sd_dir / "unet")
-    tcfg = clip_config(sd_dir / "text_encoder", False)
-    vcfg = clip_config(enc_dir, True)
     vae_cfg, vae_scale = vae_config(sd_dir / "vae")
     ip = load_ip_adapter(ip_path)
-    plus = ip_kind(ip) == "plus"
-    x = ucfg["cross_attention_dim"]
-    cfg = {"unet": ucfg, "text": tcfg, "vision": vcfg, "vae": vae_cfg, "vae_scale": vae_scale, "plus": plus}
-    pj = ip["image_proj"]
-    if plus:
-        inner = pj["layers.0.0.to_q.weight"].shape[0]
-        cfg["resampler"] = dict(depth=len({k.split(".")[1] for k in pj if k.startswith("layers.")}),
-                                dim_head=RESAMPLER_DIM_HEAD, heads=max(1, inner // RESAMPLER_DIM_HEAD),
-                                queries=pj["latents"].shape[1], ff_mult=pj["layers.0.1.1.weight"].shape[0] // x)
-        cfg["ip_tokens"] = cfg["resampler"]["queries"]
-    else:
-        cfg["ip_tokens"] = pj["proj.weight"].shape[0] // x
-    report = {}
-    mods = {"text": TextModel(tcfg), "vision": VisionModel(vcfg, penultimate=plus),
-            "image_proj": make_image_proj(cfg, plus), "unet": UNet(ucfg), "vae": VaeDecoder(vae_cfg)}
-    report["text_encoder"] = load_checked(mods["text"], load_component(sd_dir / "text_encoder"), "text_encoder",
-                                          skip=("text_model.embeddings.position_ids",))
-    report["image_encoder"] = load_checked(mods["vision"], load_component(enc_dir), "image_encoder",
-                                           skip=("vision_model.embeddings.position_ids",) + tuple(mods["vision"].unneeded_prefixes()))
-    report["image_proj"] = load_checked(mods["image_proj"], pj, "ip-adapter image_proj")
+    cfg = adapter_config({"unet": unet_config(sd_dir / "unet"), "text": clip_config(sd_dir / "text_encoder", False),
+                          "vision": clip_config(enc_dir, True), "vae": vae_cfg, "vae_scale": vae_scale}, ip)
+    mods = build(cfg)
     unet_state = dict(load_component(sd_dir / "unet"))
-    rn = ip_rename(ucfg)
-    for k, v in ip["ip_adapter"].items():
-        unet_state["\0ip\0" + k] = v
-    report["unet"] = load_checked(mods["unet"], unet_state, "unet + ip-adapter",
-                                  rename=lambda k: rn(k[4:]) if k.startswith("\0ip\0") else k)
-
-    def vae_rn(k):
-        head, _, leaf = k.rpartition(".")
-        base, _, name = head.rpartition(".")
-        return f"{base}.{VAE_LEGACY_ATTN[name]}.{leaf}" if name in VAE_LEGACY_ATTN and ".attentions." in k else k
-    report["vae_decoder"] = load_checked(mods["vae"], load_component(sd_dir / "vae"), "vae",
-                                         skip=("encoder.", "quant_conv."), rename=vae_rn)
+    unet_state.update({IP_PREFIX + k: v for k, v in ip["ip_adapter"].items()})
+    states = {"text_encoder": load_component(sd_dir / "text_encoder"), "image_encoder": load_component(enc_dir),
+              "image_proj": ip["image_proj"], "unet": unet_state, "vae_decoder": load_component(sd_dir / "vae")}
+    report = load_states(cfg, mods, states)
     for m in mods.values():
         m.eval()
     return cfg, mods, report

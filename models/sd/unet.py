@@ -81,6 +81,8 @@ class UNet(nn.Module):
             sc = image_scale.reshape(-1, 1, 1)
 
             def ip_fn(h, w):
+                if mask is None:  # plain (unmasked) IP-Adapter
+                    return image_tokens, sc
                 gate = resize(mask, (h, w)).flatten(2).transpose(1, 2)  # [B,N,1]
                 return image_tokens, gate * sc
 
