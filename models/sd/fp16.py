@@ -2,9 +2,11 @@
 overflows or loses what we need (no onnxconverter-common on Debian; this is the small pass we need).
 
 Rule, per node in topological order:
-  * fp32 island: ops in ISLAND_OPS (norm statistics, cross-attention softmax), and any node whose
-    non-constant float inputs are all fp32 (so the timestep embedding, the resized mask, the word
-    map reduction and the norm variance chain stay fp32 from an fp32 input or island onwards);
+  * MatMul / Gemm / Conv (where the weights and the work are): always fp16;
+  * fp32 island: ops in ISLAND_OPS (norm statistics, cross-attention softmax), and any other node
+    whose non-constant float inputs are all fp32 (so the timestep sinusoids, the resized mask, the
+    word-map reduction and the norm variance chain stay fp32 from an fp32 input or island onwards,
+    up to the next weight op);
   * otherwise fp16 (also a node fed by weights only, e.g. the token-embedding Gather). Float inputs are cast to the node's precision where they differ; float
     initializers and Constant nodes are stored in the precision of their consumers (fp16 unless
     only fp32 nodes use them).
@@ -17,6 +19,7 @@ from onnx import TensorProto, helper, numpy_helper
 F32, F16 = TensorProto.FLOAT, TensorProto.FLOAT16
 # variance chains of the hand-written GroupNorm, LayerNormalization, mean over heads of the maps
 ISLAND_OPS = {"ReduceMean", "Pow", "Sqrt", "LayerNormalization"}
+HEAVY_OPS = {"MatMul", "Gemm", "Conv"}
 # ops whose float-typed inputs at these positions are parameters of fixed type (not data)
 FIXED_INPUTS = {"Resize": {1, 2}}
 PASS_TYPE = {"Shape", "Size"}
@@ -112,7 +115,9 @@ def convert(model, fp16_inputs, softmax_fp32_last_dims=()):
 
         def eff(x):
             return F16 if x in fp16_inputs else prec[x]
-        if _island(node, softmax_fp32_last_dims, shapes) or (data and all(eff(x) == F32 for _, x in data)):
+        if node.op_type in HEAVY_OPS:
+            p = F16
+        elif _island(node, softmax_fp32_last_dims, shapes) or (data and all(eff(x) == F32 for _, x in data)):
             p = F32
         else:
             p = F16
