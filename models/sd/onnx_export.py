@@ -68,9 +68,9 @@ def trace(mod, cfg, size, name, batch=2):
         return onnx.load(str(tmp_path))  # pulls in the external data torch writes for >2 GB
 
 
-def finish(model, cfg, name, path, dtype="fp32"):
-    """fp16 pass (if asked), WebGPU/int64 checks, save (external data over 2 GB).
-    Returns (written files, op list)."""
+def finish(model, cfg, name, path, dtype="fp32", limit=PROTO_LIMIT):
+    """fp16 pass (if asked), WebGPU/int64 checks, save (weights as external data `path`.data when
+    over `limit`, 2 GB). Returns (written files, op list)."""
     if dtype == "fp16":
         data_inputs = [i.name for i in model.graph.input if i.name in FP16_DATA_INPUTS]
         model = fp16.convert(model, data_inputs, softmax_fp32_last_dims={cfg["text"]["max_len"], cfg["ip_tokens"]})
@@ -80,7 +80,7 @@ def finish(model, cfg, name, path, dtype="fp32"):
     for f in (path, data):
         if f.exists():
             f.unlink()
-    if weight_bytes(model) > PROTO_LIMIT:
+    if weight_bytes(model) > limit:
         onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                         location=data.name, size_threshold=1024)
         return [path, data], ops

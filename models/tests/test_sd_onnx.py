@@ -143,3 +143,16 @@ def test_plus_adapter_image_graph(pack):
     got = ort_run(path, ex)["image_tokens"]
     assert got.shape == (1, 16, cfg["unet"]["cross_attention_dim"])
     assert np.abs(ref - got).max() < 1e-3
+
+
+def test_external_data_when_over_the_limit(pack):
+    """graphs over 2 GB (the fp32 UNet) keep their weights in one `.data` file beside the graph"""
+    path = pack.tmp / "ext" / "text_encoder.onnx"
+    path.parent.mkdir()
+    files, _ = finish(onnx.load(str(pack.dir / "text_encoder.onnx")), pack.cfg, "textEncoder", path, limit=1 << 20)
+    assert [f.name for f in files] == ["text_encoder.onnx", "text_encoder.onnx.data"]
+    assert files[0].stat().st_size < 1 << 20 < files[1].stat().st_size
+    ex = example_inputs(pack.cfg, SIZE, "textEncoder", batch=2, seed=1)
+    a = ort_run(pack.dir / "text_encoder.onnx", ex)["text_embeds"]
+    b = ort_run(path, ex)["text_embeds"]
+    assert np.array_equal(a, b)
