@@ -7,9 +7,11 @@ Rule, per node in topological order:
     whose non-constant float inputs are all fp32 (so the timestep sinusoids, the resized mask, the
     word-map reduction and the norm variance chain stay fp32 from an fp32 input or island onwards,
     up to the next weight op);
-  * otherwise fp16 (also a node fed by weights only, e.g. the token-embedding Gather). Float inputs are cast to the node's precision where they differ; float
-    initializers and Constant nodes are stored in the precision of their consumers (fp16 unless
-    only fp32 nodes use them).
+  * otherwise fp16 (also a node fed by weights only, e.g. the token-embedding Gather).
+Float inputs are cast to the node's precision where they differ; float initializers and Constant
+nodes are stored in the precision of their consumers (a copy per precision used).
+Softmax is an island where its last dimension is in `softmax_fp32_last_dims` (the cross-attention
+keys: 77 text tokens, Ni image tokens); the self-attention softmax over 4096 positions stays fp16.
 Graph inputs named in `fp16_inputs` are cast to fp16 on entry (data: latent, text, image tokens);
 the others (timestep, image scale, mask, target tokens) enter fp32. Graph outputs are float32."""
 import numpy as np
