@@ -1,0 +1,1 @@
+"""Stable Diffusion 1.5 + IP-Adapter conversion: checkpoint readers, clean-room modules, ONNX export."""
