@@ -6,9 +6,11 @@
  *   npm run bench:graphs -- [--pack public/models/toyworld] [--pack /tmp/other-pack ...]
  *       [--runs 25] [--warmup 5] [--threads 1] [--wasm-threads 1,2] [--static] [--json out.json]
  *
- * Several --pack folders (e.g. before/after an export change) are timed side by side.
+ * Several --pack folders (e.g. before/after an export change) are timed side by side, in the
+ * same interleaved loop per graph and batch.
  * --wasm-threads times the WASM build at each thread count (ORT reads numThreads once per
- * process, so each count after the first runs in a child process of this script).
+ * process, so each count after the first runs in a child process of this script, which
+ * times its own native baseline in its own loop; ratios are against that baseline).
  * --static also times each graph with its batch fixed at session creation
  * (`freeDimensionOverrides: { batch }`), what a per-batch session would give.
  * Prints per graph and batch: median ms native, median ms WASM, their ratio, and the node
@@ -131,57 +133,73 @@ interface Row {
   ms: Record<string, number>;
 }
 
-async function benchPack(dir: string, wasmThreads: number): Promise<Row[]> {
-  const manifest = JSON.parse(await readFile(join(dir, 'pack.json'), 'utf8')) as Manifest;
-  const vocab = manifest.tokenizer.vocab.length;
+interface LoadedPack {
+  dir: string;
+  manifest: Manifest;
+}
+
+/**
+ * One graph at one batch, every pack and runtime in one interleaved loop (before/after an
+ * export change share the machine's load alike).
+ */
+async function benchGraph(packs: LoadedPack[], graph: string, batch: number, wasmThreads: number): Promise<Row[]> {
+  const variants: Timed[][] = [];
+  const sessions: { release(): Promise<void> }[] = [];
+  const rows: Row[] = [];
+  for (const { dir, manifest } of packs) {
+    const ref = manifest.graphs[graph];
+    if (ref === undefined) continue;
+    const vocab = manifest.tokenizer.vocab.length;
+    const bytes = new Uint8Array(await readFile(join(dir, ref.file)));
+    const mine: Timed[] = [];
+    const add = async (label: string, useNative: boolean, overrides: boolean) => {
+      const opts = {
+        graphOptimizationLevel: 'all' as const,
+        ...(overrides && { freeDimensionOverrides: { batch } }),
+      };
+      if (useNative) {
+        const s = await native.InferenceSession.create(bytes, {
+          ...opts,
+          executionProviders: ['cpu'],
+          intraOpNumThreads: nativeThreads,
+          interOpNumThreads: 1,
+        });
+        const feeds = makeFeeds(ref.inputs, batch, vocab, (t, d, dims) => new native.Tensor(t, d, dims));
+        sessions.push(s);
+        mine.push({ label, run: () => s.run(feeds), times: [] });
+      } else {
+        const s = await web.InferenceSession.create(bytes, { ...sessionOptions('wasm'), ...opts });
+        const feeds = makeFeeds(ref.inputs, batch, vocab, (t, d, dims) => new web.Tensor(t, d, dims));
+        sessions.push(s);
+        mine.push({ label, run: () => s.run(feeds), times: [] });
+      }
+    };
+    // a child timing another WASM thread count has its own native baseline, same loop
+    const nativeLabel = wasmOnly ? `native (wasm${wasmThreads} run)` : 'native';
+    await add(nativeLabel, true, false);
+    await add(`wasm${wasmThreads}`, false, false);
+    if (flags.static) {
+      await add(`${nativeLabel} static`, true, true);
+      await add(`wasm${wasmThreads} static`, false, true);
+    }
+    variants.push(mine);
+    rows.push({ pack: dir, graph, batch, nodes: countNodes(bytes).total, ms: {} });
+  }
+  await interleave(variants.flat());
+  await Promise.all(sessions.map((s) => s.release()));
+  rows.forEach((r, i) => (r.ms = Object.fromEntries(variants[i]!.map((v) => [v.label, median(v.times)]))));
+  return rows;
+}
+
+async function benchAll(dirs: string[], wasmThreads: number): Promise<Row[]> {
+  const loaded: LoadedPack[] = [];
+  for (const dir of dirs) {
+    loaded.push({ dir, manifest: JSON.parse(await readFile(join(dir, 'pack.json'), 'utf8')) as Manifest });
+  }
   const rows: Row[] = [];
   for (const [graph, batches] of Object.entries(ENGINE_BATCHES)) {
-    const ref = manifest.graphs[graph];
-    if (ref === undefined || (only && !only.includes(graph))) continue;
-    const bytes = new Uint8Array(await readFile(join(dir, ref.file)));
-    const nodes = countNodes(bytes).total;
-    for (const batch of batches) {
-      const variants: Timed[] = [];
-      const sessions: { release(): Promise<void> }[] = [];
-      const add = async (label: string, useNative: boolean, overrides: boolean) => {
-        const opts = {
-          graphOptimizationLevel: 'all' as const,
-          ...(overrides && { freeDimensionOverrides: { batch } }),
-        };
-        if (useNative) {
-          const s = await native.InferenceSession.create(bytes, {
-            ...opts,
-            executionProviders: ['cpu'],
-            intraOpNumThreads: nativeThreads,
-            interOpNumThreads: 1,
-          });
-          const feeds = makeFeeds(ref.inputs, batch, vocab, (t, d, dims) => new native.Tensor(t, d, dims));
-          sessions.push(s);
-          variants.push({ label, run: () => s.run(feeds), times: [] });
-        } else {
-          const s = await web.InferenceSession.create(bytes, { ...sessionOptions('wasm'), ...opts });
-          const feeds = makeFeeds(ref.inputs, batch, vocab, (t, d, dims) => new web.Tensor(t, d, dims));
-          sessions.push(s);
-          variants.push({ label, run: () => s.run(feeds), times: [] });
-        }
-      };
-      const wasmLabel = `wasm${wasmThreads}`;
-      if (!wasmOnly) await add('native', true, false);
-      await add(wasmLabel, false, false);
-      if (flags.static) {
-        if (!wasmOnly) await add('native static', true, true);
-        await add(`${wasmLabel} static`, false, true);
-      }
-      await interleave(variants);
-      await Promise.all(sessions.map((s) => s.release()));
-      rows.push({
-        pack: dir,
-        graph,
-        batch,
-        nodes,
-        ms: Object.fromEntries(variants.map((v) => [v.label, median(v.times)])),
-      });
-    }
+    if (only && !only.includes(graph)) continue;
+    for (const batch of batches) rows.push(...(await benchGraph(loaded, graph, batch, wasmThreads)));
   }
   return rows;
 }
@@ -189,7 +207,7 @@ async function benchPack(dir: string, wasmThreads: number): Promise<Row[]> {
 async function main(): Promise<void> {
   const loadBefore = loadAvg();
   const rows: Row[] = [];
-  for (const dir of packs) rows.push(...(await benchPack(dir, wasmThreadCounts[0]!)));
+  rows.push(...(await benchAll(packs, wasmThreadCounts[0]!)));
   if (wasmOnly) {
     process.stdout.write(JSON.stringify(rows));
     return;
@@ -206,10 +224,13 @@ async function main(): Promise<void> {
   const loadAfter = loadAvg();
   const labels = [...new Set(rows.flatMap((r) => Object.keys(r.ms)))];
   const ratioOf = (r: Row, label: string) => {
-    const base = label.endsWith('static') ? r.ms['native static'] : r.ms.native;
-    return base ? (r.ms[label]! / base).toFixed(2) : '';
+    const [wasm, ...rest] = label.split(' ');
+    const own = `native (${wasm} run)`;
+    const base = r.ms[[r.ms[own] !== undefined ? own : 'native', ...rest].join(' ')];
+    return base && r.ms[label] !== undefined ? (r.ms[label]! / base).toFixed(2) : '';
   };
   const wasmLabels = labels.filter((l) => l.startsWith('wasm'));
+  // each WASM thread count beyond the first ran in its own process with its own native baseline
   console.log(
     `| pack | graph | batch | nodes | ${labels.map((l) => `${l} ms`).join(' | ')} | ${wasmLabels.map((l) => `${l} / native`).join(' | ')} |`,
   );
