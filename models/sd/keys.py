@@ -97,13 +97,13 @@ def unet_keys(cfg):
 
 
 def _clip_layers(p, cfg):
-    D, I = cfg["dim"], cfg["inter"]
+    D, inner = cfg["dim"], cfg["inter"]
     d = {}
     for k in range(cfg["layers"]):
         b = f"{p}.encoder.layers.{k}"
         for n in ("q_proj", "k_proj", "v_proj", "out_proj"):
             d.update(_lin(f"{b}.self_attn.{n}", D, D))
-        d.update({**_norm(f"{b}.layer_norm1", D), **_lin(f"{b}.mlp.fc1", I, D), **_lin(f"{b}.mlp.fc2", D, I),
+        d.update({**_norm(f"{b}.layer_norm1", D), **_lin(f"{b}.mlp.fc1", inner, D), **_lin(f"{b}.mlp.fc2", D, inner),
                   **_norm(f"{b}.layer_norm2", D)})
     return d
 

@@ -5,7 +5,6 @@ import json
 import re
 from pathlib import Path
 
-import torch
 
 from .adapter import make_image_proj
 from .clip import TextModel, VisionModel

@@ -10,6 +10,7 @@ import type * as Ort from 'onnxruntime-web';
 import type { Backend, GraphSession, TensorDType, TensorHandle } from '../engine/backend';
 import { EngineError, classifyError, packInvalid } from '../errors';
 import { configureOrt, type OrtSettings } from './ort-env';
+import { sessionOptions } from './session-options';
 
 class OrtTensor implements TensorHandle {
   readonly tensor: Ort.Tensor;
@@ -88,15 +89,7 @@ export class OrtBackend implements Backend {
     const gpu = this.ep === 'webgpu';
     let session: Ort.InferenceSession;
     try {
-      session = await this.#ort.InferenceSession.create(model, {
-        executionProviders: [this.ep],
-        graphOptimizationLevel: 'all',
-        // Errors only: ORT's "some nodes were not assigned to the preferred EP" warning is
-        // normal on WebGPU (shape ops run on the CPU by design) and would read as a failure.
-        logSeverityLevel: 3,
-        // Outputs stay on the GPU and feed the next run; the engine reads back only previews.
-        ...(gpu && { preferredOutputLocation: 'gpu-buffer' as const }),
-      });
+      session = await this.#ort.InferenceSession.create(model, sessionOptions(this.ep));
     } catch (e) {
       const err = classifyError(e, `creating the ${name} session on ${this.ep}`);
       if (err.kind === 'Internal' && MODEL_LOAD_FAILURE.test(String(e))) {
