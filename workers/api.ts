@@ -177,8 +177,8 @@ export const api = {
     return loaded?.runtime ?? null;
   },
 
-  async analyzePrompt(prompt: string, word: string): Promise<PromptAnalysis> {
-    return requireLoaded().engine.analyzePrompt(prompt, word);
+  async analyzePrompt(prompt: string, word: string, wordIndex?: number): Promise<PromptAnalysis> {
+    return requireLoaded().engine.analyzePrompt(prompt, word, wordIndex);
   },
 
   /**

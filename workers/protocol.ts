@@ -49,6 +49,8 @@ export interface Job {
   prompt: string;
   /** The word or short phrase to customize, e.g. `star` or `red star`. */
   targetWord: string;
+  /** Word index (0-based, as the prompt splits into words) where the phrase starts; absent: every occurrence. */
+  targetIndex?: number;
   /** Any size; the engine resizes and centre-crops to the pack's reference size. Null only in `text` mode. */
   reference: Rgba | null;
   params: Params;

@@ -2,7 +2,7 @@ import { useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { Panel } from '../../app/Panel';
 import { highlightRuns, phraseOf, promptWords } from '../../lib/prompt-words';
 import { useStore } from '../../store';
-import { promptMessages } from './prompt-messages';
+import { isCurrentAnalysis, promptMessages } from './prompt-messages';
 import { usePromptAnalysis } from './use-prompt-analysis';
 import './PromptPanel.css';
 
@@ -23,7 +23,7 @@ export function PromptPanel() {
   const words = promptWords(prompt);
   const phrase = phraseOf(words, selection);
   // Only an analysis of what is on screen now (an answer for older text is not shown).
-  const current = analysis.status === 'done' && analysis.prompt === prompt && analysis.targetWord === phrase;
+  const current = isCurrentAnalysis(analysis, prompt, selection);
   const tokens = current ? analysis.analysis.tokens : null;
   const messages = current ? promptMessages(analysis.analysis, phrase) : [];
 
