@@ -10,6 +10,8 @@
  * - EXIF orientation is applied (the image is shown and used upright).
  * - Transparency is composited over white; animated GIF/PNG/WebP use their first frame;
  *   a very small image (< MIN_USEFUL_SIDE) is accepted with a note: each says so in `notes`.
+ * - An image so long and thin that, scaled to MAX_SIDE, its shorter side falls below
+ *   MIN_USEFUL_SIDE is refused with the reason: the encoder's square would be a few pixels.
  * - SVG is refused: a vector drawing has no pixel size of its own and may reference
  *   outside resources; rasterizing it is left to the person's editor (export as PNG).
  * - CMYK JPEG: Chromium's decoder converts it to RGB; e2e covers it.
@@ -121,8 +123,13 @@ export async function decodeImage(file: Blob): Promise<DecodedImage> {
   const reply = await decodeInWorker(new Blob([bytes], { type: `image/${sniffed.format}` }));
   if (!reply.ok) throw new ImageDecodeError(`This ${name} file is damaged and could not be decoded (${reply.detail}).`);
 
-  const notes: string[] = [];
   const { original } = reply;
+  const shorter = Math.min(reply.width, reply.height);
+  if (shorter < MIN_USEFUL_SIDE && Math.min(original.width, original.height) >= MIN_USEFUL_SIDE)
+    throw new ImageDecodeError(
+      `This image is ${original.width}×${original.height}, too long and thin: scaled to fit ${MAX_SIDE} px, the square the encoder sees would be only ${shorter} px across. Crop it closer to square (at most ${MAX_SIDE / MIN_USEFUL_SIDE}:1) and upload that.`,
+    );
+  const notes: string[] = [];
   if (Math.min(original.width, original.height) < MIN_USEFUL_SIDE)
     notes.push(
       `This image is only ${original.width}×${original.height} pixels: too small to carry a design; it is used, enlarged.`,
