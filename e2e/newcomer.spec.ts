@@ -155,7 +155,7 @@ test('tall and thin references keep the page usable, and a sliver is refused wit
   const testInfo = test.info();
   const input = page.getByLabel('Reference image file');
   await input.setInputFiles({ name: 'tall.png', mimeType: 'image/png', buffer: await pngOf(300, 1200) });
-  await expect(page.getByTestId('reference-name')).toContainText('tall.png · 300×1200');
+  await expect(page.getByTestId('reference-name')).toContainText('Scaled down from 300×1200');
   const tall = await page.getByTestId('crop-image').boundingBox();
   expect(tall!.height, 'crop view height is bounded').toBeLessThanOrEqual(400);
   await page.screenshot({ path: testInfo.outputPath('tall.png'), fullPage: true });
