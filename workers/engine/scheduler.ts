@@ -107,6 +107,15 @@ export function updateCoefficients(
   return { a: sp * s + rp * r, b: rp * s - sp * r };
 }
 
+/**
+ * The model's estimate of the clean latent at this step, x̂₀ = a·x + b·modelOutput: the
+ * update towards ᾱ = 1. The live preview decodes it, so a picture forms from the first
+ * steps instead of decoded noise.
+ */
+export function x0Coefficients(prediction: SchedulerConfig['prediction'], alphaBar: number): { a: number; b: number } {
+  return updateCoefficients(prediction, alphaBar, 1);
+}
+
 /** CPU reference of the step graph's update. */
 export function ddimUpdate(step: DdimStep, x: ArrayLike<number>, modelOutput: ArrayLike<number>): Float32Array {
   return Float32Array.from({ length: x.length }, (_, i) => step.a * x[i]! + step.b * modelOutput[i]!);
