@@ -48,6 +48,9 @@ describe('word tokenizer', () => {
     expect(tok.analyze('a red star', 'toy').problems).toEqual(['‘toy’ is not in the prompt.']);
     expect(tok.analyze('a zebra', 'zebra').problems).toEqual(['‘zebra’ is unknown to this pack.']);
     expect(tok.analyze('', 'star').problems).toContain('The prompt is empty.');
+    expect(tok.analyze('красная звезда', 'star').problems).toContain(
+      'The prompt has no word this pack can read: it reads only the letters a–z and digits.',
+    );
     expect(tok.analyze('a red star', ' ').problems).toEqual(['Choose a word of the prompt to customize.']);
     const long = tok.analyze('a red blue ball and a on star', 'star');
     expect(long.targetPositions).toEqual([]);

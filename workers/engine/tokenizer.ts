@@ -94,7 +94,12 @@ export class WordTokenizer {
           : [];
     const problems: string[] = [];
 
-    if (tokens.length === 0) problems.push('The prompt is empty.');
+    if (tokens.length === 0)
+      problems.push(
+        /\S/u.test(prompt)
+          ? 'The prompt has no word this pack can read: it reads only the letters a–z and digits.'
+          : 'The prompt is empty.',
+      );
     if (phrase === '') {
       problems.push('Choose a word of the prompt to customize.');
     } else if (targetPositions.length === 0) {

@@ -2,6 +2,7 @@ import { useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { Panel } from '../../app/Panel';
 import { highlightRuns, phraseOf, promptWords } from '../../lib/prompt-words';
 import { useStore } from '../../store';
+import { PackCard } from '../pack-card/PackCard';
 import { isCurrentAnalysis, promptMessages } from './prompt-messages';
 import { usePromptAnalysis } from './use-prompt-analysis';
 import './PromptPanel.css';
@@ -17,6 +18,7 @@ export function PromptPanel() {
   const setPrompt = useStore((s) => s.setPrompt);
   const clickWord = useStore((s) => s.clickWord);
   const suggestions = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.examples.prompts : NO_SUGGESTIONS));
+  const vocabulary = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.vocabulary : NO_SUGGESTIONS));
   const backdrop = useRef<HTMLDivElement>(null);
   const id = useId();
 
@@ -25,7 +27,7 @@ export function PromptPanel() {
   // Only an analysis of what is on screen now (an answer for older text is not shown).
   const current = isCurrentAnalysis(analysis, prompt, selection);
   const tokens = current ? analysis.analysis.tokens : null;
-  const messages = current ? promptMessages(analysis.analysis, phrase) : [];
+  const messages = current ? promptMessages(analysis.analysis, phrase, vocabulary) : [];
 
   const pick = (index: number) => (event: MouseEvent) => clickWord(index, event.shiftKey);
   const pickByKey = (index: number) => (event: KeyboardEvent) => {
@@ -37,6 +39,7 @@ export function PromptPanel() {
 
   return (
     <Panel title="Prompt" hint="Describe the scene, then pick the word to customize">
+      <PackCard />
       <div className="prompt-field">
         <div ref={backdrop} className="prompt-field__backdrop" aria-hidden="true">
           {highlightRuns(prompt, words, selection).map((run, i) =>

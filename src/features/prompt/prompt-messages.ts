@@ -1,6 +1,7 @@
 import type { Mode, PromptAnalysis } from '../../../workers/protocol';
 import { phraseOf, promptWords, type WordSelection } from '../../lib/prompt-words';
 import type { AnalysisState } from '../../store/inputs-slice';
+import { knownWords } from '../pack-card/pack-card';
 
 export interface PromptMessage {
   level: 'error' | 'warn' | 'info';
@@ -12,7 +13,13 @@ export interface PromptMessage {
  * unknown target stops Generate, an unknown other word only weakens the prompt, a phrase
  * spreads the mask over several tokens.
  */
-export function promptMessages(analysis: PromptAnalysis, targetWord: string): PromptMessage[] {
+export function promptMessages(
+  analysis: PromptAnalysis,
+  targetWord: string,
+  vocabulary: readonly string[] = [],
+): PromptMessage[] {
+  const words = knownWords(vocabulary);
+  const knows = words.length > 0 ? ` This pack knows: ${words.join(', ')}.` : '';
   const target = new Set(targetWord.split(' ').filter(Boolean));
   const out: PromptMessage[] = [];
   for (const problem of analysis.problems) {
@@ -20,7 +27,7 @@ export function promptMessages(analysis: PromptAnalysis, targetWord: string): Pr
     if (unknown !== undefined) {
       out.push(
         target.has(unknown)
-          ? { level: 'error', text: `${problem} The target must be a word it knows: pick another word.` }
+          ? { level: 'error', text: `${problem} The target must be a word it knows: pick another word.${knows}` }
           : { level: 'warn', text: `${problem} It is read as an unknown token and adds nothing to the image.` },
       );
     } else if (problem.startsWith('Choose')) {
