@@ -177,5 +177,63 @@ test('tall and thin references keep the page usable, and a sliver is refused wit
   await expect(page.getByTestId('reference-name')).toContainText('wide.png');
   const wide = await page.getByTestId('crop-image').boundingBox();
   expect(wide!.height).toBeGreaterThanOrEqual(20);
-  await expect(page.getByRole('textbox', { name: 'Prompt', exact: true })).toBeInViewport();
+  // The prompt stays within a screen or two of the top (it was ~200,000 px down).
+  const promptBox = await page.getByRole('textbox', { name: 'Prompt', exact: true }).boundingBox();
+  expect(promptBox!.y).toBeLessThan(1600);
+});
+
+test('the pack card says what the pack knows; an unknown target lists its words and blocks Generate', async () => {
+  const manifest = JSON.parse(readFileSync(`public/models/${TEST_PACK}/pack.json`, 'utf8')) as {
+    image: { size?: number; width?: number };
+    tokenizer: { vocab: string[] };
+  };
+  const words = manifest.tokenizer.vocab.filter((w) => !w.startsWith('<'));
+  const card = page.getByTestId('pack-card');
+  await expect(card).toBeVisible();
+  await expect(card).toContainText(`Its ${words.length} words: ${words.join(', ')}`);
+  await expect(card).toContainText(/Makes \d+×\d+ images/);
+  await expect(card).toContainText('It will not teach the pack new subjects or words');
+
+  await ensureReference();
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a purple star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'purple', exact: true }).click();
+  const messages = page.getByTestId('prompt-messages');
+  await expect(messages).toContainText('‘purple’ is unknown to this pack');
+  await expect(messages).toContainText(`This pack knows: ${words.join(', ')}.`);
+  await expect(generateButton(page)).toBeDisabled();
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await expect(generateButton(page)).toBeEnabled();
+  await page.screenshot({ path: test.info().outputPath('pack-card.png'), fullPage: true });
+});
+
+test('the progress line uses words, not phase names, and its idle line follows the pack', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const label = page.locator('.job-progress__label');
+  await expect(label).toHaveText('Ready');
+  await ensureReference();
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await setNumber(page, 'Steps', 2);
+  await label.evaluate((el) => {
+    const seen: string[] = [];
+    (window as unknown as { seenLabels: string[] }).seenLabels = seen;
+    new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  await generateButton(page).click();
+  await expect(page.getByTestId('job-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  const seen = await page.evaluate(() => (window as unknown as { seenLabels: string[] }).seenLabels);
+  expect(seen.length).toBeGreaterThan(0);
+  for (const text of seen) expect(text).not.toMatch(/encoding-|· preparing$|starting/);
+
+  // A refused pack: the idle line does not promise readiness.
+  const other = await browser.newPage();
+  await other.route(`**/models/${TEST_PACK}/pack.json`, (route) => route.fulfill({ status: 404, body: 'nope' }));
+  await other.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+  await expect(other.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(other.locator('.job-progress__label')).toHaveText(/No model pack loaded/);
+  await other.close();
 });
