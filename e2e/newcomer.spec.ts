@@ -3,6 +3,7 @@
  * whole file on WASM with the test pack (loading the pack is the slow part).
  */
 import { readFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { readPngText } from '../src/lib/png-text';
 import { watchPageProblems } from './fixtures';
@@ -236,4 +237,37 @@ test('the progress line uses words, not phase names, and its idle line follows t
   await expect(other.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
   await expect(other.locator('.job-progress__label')).toHaveText(/No model pack loaded/);
   await other.close();
+});
+
+/** A valid-looking PNG whose header declares `width`×`height` (a few bytes of data). */
+function pngDeclaring(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(16))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a PNG declaring 60000×60000 is called too large, not damaged', async () => {
+  await ensureReference();
+  await page
+    .getByLabel('Reference image file')
+    .setInputFiles({ name: 'giant.png', mimeType: 'image/png', buffer: pngDeclaring(60000, 60000) });
+  const refusal = page.locator('.reference-message--error');
+  await expect(refusal).toContainText('giant.png: This image is 60000×60000 pixels, too large');
+  await expect(refusal).not.toContainText('damaged');
+  await expect(referenceArea(page)).toHaveAttribute('data-status', 'ready');
 });

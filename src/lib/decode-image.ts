@@ -17,11 +17,13 @@
  * - CMYK JPEG: Chromium's decoder converts it to RGB; e2e covers it.
  */
 import type { Rgba } from '../../workers/protocol';
-import { isAnimated, sniffType, truncation, type ImageFormat } from './image-sniff';
+import { isAnimated, pngSize, sniffType, truncation, type ImageFormat } from './image-sniff';
 
 export const MAX_SIDE = 1024;
 /** Below this (shorter side) an image is accepted but carries little of a design. */
 export const MIN_USEFUL_SIDE = 16;
+/** PNGs declaring more pixels than this are refused from their header (8000×8000 is accepted). */
+export const MAX_PIXELS = 100_000_000;
 /** Files larger than this are refused before any decoding. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const DECODE_TIMEOUT_MS = 60_000;
@@ -113,6 +115,12 @@ export async function decodeImage(file: Blob): Promise<DecodedImage> {
         : 'This file is not an image this app can read. Use a PNG, JPEG, WebP or GIF.',
     );
   const name = FORMAT_NAMES[sniffed.format];
+  // A PNG says its size up front: a huge one is refused as too large, before a decoder fails on it.
+  const declared = sniffed.format === 'png' ? pngSize(bytes) : null;
+  if (declared && declared.width * declared.height > MAX_PIXELS)
+    throw new ImageDecodeError(
+      `This image is ${declared.width}×${declared.height} pixels, too large to read here; images up to ${MAX_PIXELS / 1e6} megapixels are accepted. Scale it down first.`,
+    );
   const cut = truncation(sniffed.format, bytes);
   if (cut)
     throw new ImageDecodeError(
