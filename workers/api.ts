@@ -172,8 +172,8 @@ export const api = {
     return loaded?.runtime ?? null;
   },
 
-  async analyzePrompt(prompt, word) {
-    return requireLoaded().engine.analyzePrompt(prompt, word);
+  async analyzePrompt(prompt, word, wordIndex) {
+    return requireLoaded().engine.analyzePrompt(prompt, word, wordIndex);
   },
 
   async generate(job, onEvent) {

@@ -80,6 +80,8 @@ export interface Job {
   prompt: string;
   /** The word or short phrase to customize, e.g. `star` or `red star`. */
   targetWord: string;
+  /** Word index (0-based, as the prompt splits into words) where the phrase starts; absent: every occurrence. */
+  targetIndex?: number;
   /** Any size; the engine resizes and centre-crops to the pack's reference size. Null only in `text` mode. */
   reference: Rgba | null;
   params: Params;
@@ -258,7 +260,8 @@ export interface EngineApi {
   loadPack(source: string, onProgress: (p: PackProgress) => void, ep?: EpPreference): Promise<PackSummary>;
   /** The runtime in use now (it changes to WASM after a lost GPU device); null before a pack. */
   runtimeInfo(): Promise<RuntimeInfo | null>;
-  analyzePrompt(prompt: string, word: string): Promise<PromptAnalysis>;
+  /** `wordIndex`: which copy of the word (its index among the prompt's words) is the target. */
+  analyzePrompt(prompt: string, word: string, wordIndex?: number): Promise<PromptAnalysis>;
   /**
    * Runs a job, replacing any running or waiting one (which then resolves `cancelled`).
    * Progress events (`loading`, `step`) go to `onEvent`; the job's final event (`done` /

@@ -3,8 +3,9 @@
  * the engine session, and after `done` keep the result (scrubber, gallery, downloads).
  */
 import type { FinalEvent, Job, Mode } from '../../workers/protocol';
-import { COMPARED_MODES, clearCompareFrames, compareFrames } from '../features/compare/compare-frames';
+import { clearCompareFrames, compareFrames, compareOrder } from '../features/compare/compare-frames';
 import { keepResult } from '../features/gallery/gallery-actions';
+import { targetRefusal } from '../features/prompt/prompt-messages';
 import { setLastFiles, setLastResult, type DoneEvent } from '../features/live-view/last-result';
 import { croppedReference } from '../features/reference/reference-pixels';
 import { phraseOf, promptWords } from '../lib/prompt-words';
@@ -14,13 +15,13 @@ import { cancelJob, runJob } from '../engine/session';
 
 /** Why Generate cannot run now, or null when it can. */
 export function whyNotReady(mode?: Mode): string | null {
-  const { pack, reference, prompt, selection, params } = useStore.getState();
+  const { pack, reference, prompt, selection, params, analysis } = useStore.getState();
   if (pack.status !== 'done' || !params) return 'Waiting for the model pack.';
   const m = mode ?? params.mode;
   if (m !== 'text' && reference.status !== 'ready') return 'Add a reference image first.';
   if (promptWords(prompt).length === 0) return 'Type a prompt first.';
   if ((m === 'realcustom' || m === 'masked-global') && !selection) return 'Pick the word to customize.';
-  return null;
+  return targetRefusal(analysis, prompt, selection, m);
 }
 
 function buildJob(mode?: Mode): Job | null {
@@ -31,6 +32,7 @@ function buildJob(mode?: Mode): Job | null {
     id: crypto.randomUUID(),
     prompt,
     targetWord: phraseOf(promptWords(prompt), selection),
+    ...(selection ? { targetIndex: selection.first } : {}),
     reference: p.mode === 'text' ? null : croppedReference(),
     params: p,
   };
@@ -66,6 +68,7 @@ async function keep(job: Job, done: DoneEvent): Promise<void> {
   const settings = {
     prompt: job.prompt,
     targetWord: job.targetWord,
+    ...(job.targetIndex === undefined ? {} : { targetIndex: job.targetIndex }),
     params: done.params,
     packName: summary?.name ?? '',
   };
@@ -93,9 +96,9 @@ export async function generate(): Promise<void> {
 
 /** The same prompt, reference and seed as realcustom, global (the chosen λ) and text. */
 export async function compare(): Promise<void> {
-  const { pack, setCompare } = useStore.getState();
-  if (pack.status !== 'done') return;
-  const modes = COMPARED_MODES.filter((m) => pack.summary.modes.includes(m));
+  const { pack, params, setCompare } = useStore.getState();
+  if (pack.status !== 'done' || !params) return;
+  const modes = compareOrder(pack.summary.modes, params.mode);
   const jobs = modes.map((m) => buildJob(m));
   if (jobs.some((j) => j === null)) return;
   stopCompare('Replaced by a new comparison.');

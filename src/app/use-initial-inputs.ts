@@ -21,6 +21,6 @@ export function useInitialInputs(): void {
     const shared = readSharedSettings(window.location.search, defaults);
     if (!shared) return setParams(defaults);
     setParams(shared.params, shared.problems);
-    setPromptAndTarget(shared.prompt, shared.targetWord);
+    setPromptAndTarget(shared.prompt, shared.targetWord, shared.targetIndex);
   }, [defaults]);
 }

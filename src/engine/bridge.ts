@@ -39,7 +39,7 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
 
   return {
     capabilities: () => remote.capabilities(),
-    analyzePrompt: (prompt, word) => remote.analyzePrompt(prompt, word),
+    analyzePrompt: (prompt, word, wordIndex) => remote.analyzePrompt(prompt, word, wordIndex),
     selfTest: (options) => remote.selfTest(options),
     stats: () => remote.stats(),
     simulateDeviceLoss: () => remote.simulateDeviceLoss(),

@@ -10,16 +10,20 @@
  * - EXIF orientation is applied (the image is shown and used upright).
  * - Transparency is composited over white; animated GIF/PNG/WebP use their first frame;
  *   a very small image (< MIN_USEFUL_SIDE) is accepted with a note: each says so in `notes`.
+ * - An image so long and thin that, scaled to MAX_SIDE, its shorter side falls below
+ *   MIN_USEFUL_SIDE is refused with the reason: the encoder's square would be a few pixels.
  * - SVG is refused: a vector drawing has no pixel size of its own and may reference
  *   outside resources; rasterizing it is left to the person's editor (export as PNG).
  * - CMYK JPEG: Chromium's decoder converts it to RGB; e2e covers it.
  */
 import type { Rgba } from '../../workers/protocol';
-import { isAnimated, sniffType, truncation, type ImageFormat } from './image-sniff';
+import { isAnimated, pngSize, sniffType, truncation, type ImageFormat } from './image-sniff';
 
 export const MAX_SIDE = 1024;
 /** Below this (shorter side) an image is accepted but carries little of a design. */
 export const MIN_USEFUL_SIDE = 16;
+/** PNGs declaring more pixels than this are refused from their header (8000×8000 is accepted). */
+export const MAX_PIXELS = 100_000_000;
 /** Files larger than this are refused before any decoding. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const DECODE_TIMEOUT_MS = 60_000;
@@ -111,6 +115,12 @@ export async function decodeImage(file: Blob): Promise<DecodedImage> {
         : 'This file is not an image this app can read. Use a PNG, JPEG, WebP or GIF.',
     );
   const name = FORMAT_NAMES[sniffed.format];
+  // A PNG says its size up front: a huge one is refused as too large, before a decoder fails on it.
+  const declared = sniffed.format === 'png' ? pngSize(bytes) : null;
+  if (declared && declared.width * declared.height > MAX_PIXELS)
+    throw new ImageDecodeError(
+      `This image is ${declared.width}×${declared.height} pixels, too large to read here; images up to ${MAX_PIXELS / 1e6} megapixels are accepted. Scale it down first.`,
+    );
   const cut = truncation(sniffed.format, bytes);
   if (cut)
     throw new ImageDecodeError(
@@ -121,8 +131,13 @@ export async function decodeImage(file: Blob): Promise<DecodedImage> {
   const reply = await decodeInWorker(new Blob([bytes], { type: `image/${sniffed.format}` }));
   if (!reply.ok) throw new ImageDecodeError(`This ${name} file is damaged and could not be decoded (${reply.detail}).`);
 
-  const notes: string[] = [];
   const { original } = reply;
+  const shorter = Math.min(reply.width, reply.height);
+  if (shorter < MIN_USEFUL_SIDE && Math.min(original.width, original.height) >= MIN_USEFUL_SIDE)
+    throw new ImageDecodeError(
+      `This image is ${original.width}×${original.height}, too long and thin: scaled to fit ${MAX_SIDE} px, the square the encoder sees would be only ${shorter} px across. Crop it closer to square (at most ${MAX_SIDE / MIN_USEFUL_SIDE}:1) and upload that.`,
+    );
+  const notes: string[] = [];
   if (Math.min(original.width, original.height) < MIN_USEFUL_SIDE)
     notes.push(
       `This image is only ${original.width}×${original.height} pixels: too small to carry a design; it is used, enlarged.`,

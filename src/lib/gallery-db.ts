@@ -18,6 +18,8 @@ import type { Params } from '../../workers/protocol';
 export interface GalleryInput {
   prompt: string;
   targetWord: string;
+  /** Which copy of the word; absent in entries saved before it was kept. */
+  targetIndex?: number;
   params: Params;
   image: Blob; // PNG
   masks: Blob | null;
@@ -45,6 +47,7 @@ interface StoredEntry {
   createdAt: number;
   prompt: string;
   targetWord: string;
+  targetIndex?: number;
   params: Params;
   packName: string;
   image: StoredBlob;
@@ -118,6 +121,7 @@ function toEntry(s: StoredEntry): GalleryEntry {
     createdAt: s.createdAt,
     prompt: s.prompt,
     targetWord: s.targetWord,
+    ...(s.targetIndex === undefined ? {} : { targetIndex: s.targetIndex }),
     params: s.params,
     packName: s.packName,
     image: fromStored(s.image) ?? new Blob([], { type: 'image/png' }),
@@ -145,6 +149,7 @@ export async function saveResult(input: GalleryInput): Promise<GalleryEntry> {
     createdAt: nextCreatedAt(),
     prompt: input.prompt,
     targetWord: input.targetWord,
+    ...(input.targetIndex === undefined ? {} : { targetIndex: input.targetIndex }),
     params: { ...input.params },
     packName: input.packName,
     image: image!,

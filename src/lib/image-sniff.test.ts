@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAnimated, sniffType, truncation } from './image-sniff';
+import { isAnimated, pngSize, sniffType, truncation } from './image-sniff';
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -35,6 +35,14 @@ describe('sniffType', () => {
 
   it('gives up on unknown binary without guessing', () => {
     expect(sniffType(bytes(1, 2, 3, 250, 251))).toEqual({ kind: 'other', looksLike: null });
+  });
+});
+
+describe('pngSize', () => {
+  it('reads IHDR width and height, big-endian', () => {
+    const ihdr = [0, 0, 0, 13, ...text('IHDR'), 0, 0, 0xea, 0x60, 0, 0, 0x01, 0x2c];
+    expect(pngSize(bytes(...PNG_HEAD, ...ihdr))).toEqual({ width: 60000, height: 300 });
+    expect(pngSize(bytes(...PNG_HEAD, 0, 0, 0, 13))).toBeNull();
   });
 });
 

@@ -104,3 +104,10 @@ function indexOfAscii(bytes: Uint8Array, needle: string): number {
   }
   return -1;
 }
+
+/** A PNG's width and height from its IHDR chunk (bytes 16–23), or null when the header is not there. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 24 || ascii(bytes, 12, 16) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}

@@ -60,6 +60,15 @@ export function followPhrase(words: readonly PromptWord[], phrase: string, near 
   return best === null ? null : { first: best, last: best + parts.length - 1, anchor: best };
 }
 
+/** The phrase at word `index` when it is there (a link's or a gallery entry's copy), else its nearest copy. */
+export function selectPhrase(words: readonly PromptWord[], phrase: string, index?: number): WordSelection | null {
+  if (index === undefined) return followPhrase(words, phrase);
+  const exact = followPhrase(words.slice(index), phrase);
+  return exact?.first === 0
+    ? { first: index, last: index + exact.last, anchor: index }
+    : followPhrase(words, phrase, index);
+}
+
 /** The prompt cut into plain and highlighted runs, for drawing the target in the text. */
 export function highlightRuns(
   prompt: string,

@@ -14,6 +14,8 @@ const MASK_GAP = 4;
 export interface ResultSettings {
   prompt: string;
   targetWord: string;
+  /** Word index of the target in the prompt (which copy of the word). */
+  targetIndex?: number;
   params: Params;
   packName: string;
 }

@@ -37,6 +37,18 @@ describe('share URL', () => {
     expect(readSharedSettings(url.search, defaults)).toEqual({ ...settings, problems: [] });
   });
 
+  it('carries which copy of the word is the target (at=), and ignores a bad one', () => {
+    const settings = { prompt: 'a star and a star', targetWord: 'star', targetIndex: 4, params: defaults };
+    const url = new URL(shareUrl('http://h/?at=9', settings));
+    expect(url.searchParams.get('at')).toBe('4');
+    expect(readSharedSettings(url.search, defaults)?.targetIndex).toBe(4);
+    expect(new URL(shareUrl('http://h/?at=9', { ...settings, targetIndex: undefined })).searchParams.has('at')).toBe(
+      false,
+    );
+    expect(readSharedSettings('?prompt=a&word=a&at=-1', defaults)?.targetIndex).toBeUndefined();
+    expect(readSharedSettings('?prompt=a&word=a&at=x', defaults)?.targetIndex).toBeUndefined();
+  });
+
   it('is null for a link that carries no settings', () => {
     expect(readSharedSettings('?pack=toyworld', defaults)).toBeNull();
     expect(readSharedSettings('', defaults)).toBeNull();

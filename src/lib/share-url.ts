@@ -9,6 +9,8 @@ import { paramsFromSearch } from './params-sanitize';
 export interface SharedSettings {
   prompt: string;
   targetWord: string;
+  /** Which copy of the word (its word index in the prompt); absent in older links. */
+  targetIndex?: number;
   params: Params;
 }
 
@@ -32,6 +34,8 @@ export function shareUrl(href: string, settings: SharedSettings): string {
   url.hash = '';
   url.searchParams.set('prompt', settings.prompt);
   url.searchParams.set('word', settings.targetWord);
+  if (settings.targetIndex === undefined) url.searchParams.delete('at');
+  else url.searchParams.set('at', String(settings.targetIndex));
   for (const key of SHARED_KEYS) url.searchParams.set(key, String(settings.params[key]));
   return url.toString();
 }
@@ -42,5 +46,7 @@ export function readSharedSettings(search: string, defaults: Params): (SharedSet
   const carries = ['prompt', 'word', ...SHARED_KEYS].some((key) => query.has(key));
   if (!carries) return null;
   const { params, problems } = paramsFromSearch(search, defaults);
-  return { prompt: query.get('prompt') ?? '', targetWord: query.get('word') ?? '', params, problems };
+  const at = Number(query.get('at') ?? NaN); // a bad position falls back to the word's nearest copy
+  const targetIndex = Number.isInteger(at) && at >= 0 ? { targetIndex: at } : {};
+  return { prompt: query.get('prompt') ?? '', targetWord: query.get('word') ?? '', ...targetIndex, params, problems };
 }

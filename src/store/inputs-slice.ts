@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Params, PromptAnalysis } from '../../workers/protocol';
-import { followPhrase, promptWords, selectWord, type WordSelection } from '../lib/prompt-words';
+import { followPhrase, promptWords, selectPhrase, selectWord, type WordSelection } from '../lib/prompt-words';
 
 /**
  * What the person sets up before Generate: the reference (its facts; the pixels live in
@@ -20,11 +20,14 @@ export type ReferenceState =
       cropPosition: number;
       /** Bumped whenever the pixels change, so canvases know to repaint. */
       version: number;
+      /** A later file that was refused; this reference stays until one is accepted. */
+      refused?: { name: string; message: string };
     }
   | { status: 'error'; name: string; message: string };
 
 export type AnalysisState =
-  { status: 'idle' } | { status: 'done'; prompt: string; targetWord: string; analysis: PromptAnalysis };
+  | { status: 'idle' }
+  | { status: 'done'; prompt: string; targetWord: string; targetIndex?: number; analysis: PromptAnalysis };
 
 export interface InputsSlice {
   reference: ReferenceState;
@@ -39,8 +42,8 @@ export interface InputsSlice {
   /** Keeps the target phrase selected if the edited prompt still has it. */
   setPrompt(prompt: string): void;
   clickWord(index: number, extend: boolean): void;
-  /** Sets prompt and target together (example, suggested prompt, shared link). */
-  setPromptAndTarget(prompt: string, targetWord: string): void;
+  /** Sets prompt and target together (example, suggested prompt, shared link); `targetIndex` picks the copy. */
+  setPromptAndTarget(prompt: string, targetWord: string, targetIndex?: number): void;
   setAnalysis(analysis: AnalysisState): void;
   setParams(params: Params, problems?: string[]): void;
 }
@@ -66,8 +69,8 @@ export const createInputsSlice: StateCreator<InputsSlice> = (set) => ({
       return { prompt, selection: followPhrase(promptWords(prompt), phrase, selection.first) };
     }),
   clickWord: (index, extend) => set(({ selection }) => ({ selection: selectWord(selection, index, extend) })),
-  setPromptAndTarget: (prompt, targetWord) =>
-    set({ prompt, selection: followPhrase(promptWords(prompt), targetWord.toLowerCase().trim()) }),
+  setPromptAndTarget: (prompt, targetWord, targetIndex) =>
+    set({ prompt, selection: selectPhrase(promptWords(prompt), targetWord.toLowerCase().trim(), targetIndex) }),
   setAnalysis: (analysis) => set({ analysis }),
   setParams: (params, problems = []) => set({ params, paramProblems: problems }),
 });

@@ -53,8 +53,8 @@ export class Engine {
     );
   }
 
-  analyzePrompt(prompt: string, word: string): PromptAnalysis {
-    return this.tokenizer.analyze(prompt, word);
+  analyzePrompt(prompt: string, word: string, wordIndex?: number): PromptAnalysis {
+    return this.tokenizer.analyze(prompt, word, wordIndex);
   }
 
   /**

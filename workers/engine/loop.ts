@@ -14,7 +14,7 @@ import { maskFrozenAt, planFor, type ModePlan, type RowKind } from './modes';
 import type { PackGraph, PackGraphs } from './pack-graphs';
 import { Readback } from './readback';
 import { gaussian } from './rng';
-import { ddimPlan } from './scheduler';
+import { ddimPlan, x0Coefficients } from './scheduler';
 import { Scope } from './scope';
 import type { WordTokenizer } from './tokenizer';
 import type { TrackedBackend } from './tracked-backend';
@@ -144,7 +144,18 @@ export async function runJob(
         }
 
         // The last step tiles to 1 row: a 1-row copy is cheaper than a second graph variant.
-        const nextBatch = index + 1 < schedule.length ? batchAt(index + 1) : 1;
+        const isLast = index + 1 === schedule.length;
+        const nextBatch = isLast ? 1 : batchAt(index + 1);
+        const wantPreview = stepNumber % params.previewEvery === 0;
+        // Before the last step the preview is the model's x̂₀ (the step graph with other
+        // coefficients), not the noisy latent; the last step's latent is the image itself.
+        let estimate: TensorHandle | null = null;
+        if (wantPreview && !isLast) {
+          const x0 = x0Coefficients(manifest.scheduler.prediction, s.alphaBar);
+          const made = await parts.helpers.step(outputs, plan.weights, latent, x0, 1);
+          stepScope.trackAll({ next: made.next, nextTiled: made.nextTiled, nonfinite: made.nonfinite });
+          estimate = made.next;
+        }
         const { next, nextTiled, nonfinite } = await parts.helpers.step(outputs, plan.weights, latent, s, nextBatch);
         stepScope.track(nonfinite);
         jobScope.track(next);
@@ -154,9 +165,9 @@ export async function runJob(
         latent = next;
         tiled = nextTiled;
 
-        if (stepNumber % params.previewEvery === 0) {
+        if (wantPreview) {
           await readback.checkLatent(nonfinite, stepNumber);
-          preview = await readback.decode(latent, stepScope, stepNumber);
+          preview = await readback.decode(estimate ?? latent, stepScope, stepNumber);
           // The step event transfers `preview` to the page, so keep our own copy for `done`.
           lastPreview = cloneRgba(preview);
           firstPreviewMs ??= performance.now() - started;

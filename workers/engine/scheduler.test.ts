@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import reference from '../../tools/fixtures/ddim_reference.json';
-import { alphasCumprod, ddimPlan, ddimTimesteps, type SchedulerConfig } from './scheduler';
+import { alphasCumprod, ddimPlan, ddimTimesteps, x0Coefficients, type SchedulerConfig } from './scheduler';
 
 interface Case {
   config: SchedulerConfig & { steps: number };
@@ -48,6 +48,18 @@ describe('DDIM scheduler against the diffusers transcription (tools/fixtures)', 
       });
     });
   }
+
+  it('x̂₀ = a·x + b·m recovers the clean latent the model output implies (epsilon and v)', () => {
+    const [x0, eps] = [0.7, -1.3];
+    for (const alphaBar of [0.999, 0.5, 0.01]) {
+      const [s, r] = [Math.sqrt(alphaBar), Math.sqrt(1 - alphaBar)];
+      const x = s * x0 + r * eps;
+      const e = x0Coefficients('epsilon', alphaBar);
+      expect(e.a * x + e.b * eps).toBeCloseTo(x0, 9);
+      const v = x0Coefficients('v_prediction', alphaBar);
+      expect(v.a * x + v.b * (s * eps - r * x0)).toBeCloseTo(x0, 9);
+    }
+  });
 
   it('rejects step counts outside 1…T', () => {
     const cfg = cases[0]!.config;

@@ -106,3 +106,12 @@ export function updateCoefficients(
   if (prediction === 'epsilon') return { a: sp / s, b: rp - (sp * r) / s };
   return { a: sp * s + rp * r, b: rp * s - sp * r };
 }
+
+/**
+ * The model's estimate of the clean latent at this step, x̂₀ = a·x + b·modelOutput: the
+ * update towards ᾱ = 1. The live preview decodes it, so a picture forms from the first
+ * steps instead of decoded noise.
+ */
+export function x0Coefficients(prediction: SchedulerConfig['prediction'], alphaBar: number): { a: number; b: number } {
+  return updateCoefficients(prediction, alphaBar, 1);
+}

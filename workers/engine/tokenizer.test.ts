@@ -32,11 +32,25 @@ describe('word tokenizer', () => {
     expect(tok.analyze('a red ball and a star', 'red star').targetPositions).toEqual([]);
   });
 
+  it('targets the one occurrence at a word index (the chip clicked)', () => {
+    expect(tok.analyze('a star and a star', 'star', 4).targetPositions).toEqual([5]);
+    expect(tok.analyze('a star and a star', 'star', 1).targetPositions).toEqual([2]);
+    expect(tok.analyze('a red star on grass', 'red star', 1).targetPositions).toEqual([2, 3]);
+    expect(tok.analyze('a star and a star', 'star', 2).problems).toEqual(['‘star’ is not word 3 of the prompt.']);
+    // A copy past the limit is refused, never swapped for an earlier copy.
+    const past = tok.analyze('a star and a red blue ball star', 'star', 7);
+    expect(past.targetPositions).toEqual([]);
+    expect(past.problems).toContain('‘star’ is past the 6-word limit; move it earlier in the prompt.');
+  });
+
   it('explains problems in words', () => {
     expect(tok.analyze('a red star', 'star').problems).toEqual([]);
     expect(tok.analyze('a red star', 'toy').problems).toEqual(['‘toy’ is not in the prompt.']);
     expect(tok.analyze('a zebra', 'zebra').problems).toEqual(['‘zebra’ is unknown to this pack.']);
     expect(tok.analyze('', 'star').problems).toContain('The prompt is empty.');
+    expect(tok.analyze('красная звезда', 'star').problems).toContain(
+      'The prompt has no word this pack can read: it reads only the letters a–z and digits.',
+    );
     expect(tok.analyze('a red star', ' ').problems).toEqual(['Choose a word of the prompt to customize.']);
     const long = tok.analyze('a red blue ball and a on star', 'star');
     expect(long.targetPositions).toEqual([]);

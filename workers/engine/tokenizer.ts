@@ -76,21 +76,40 @@ export class WordTokenizer {
     ).map((i) => i + 1);
   }
 
-  analyze(prompt: string, targetWord: string): PromptAnalysis {
+  /**
+   * `targetIndex` (the word index of the phrase's first word, as the page's chips count)
+   * targets that one occurrence; without it every occurrence is targeted.
+   */
+  analyze(prompt: string, targetWord: string, targetIndex?: number): PromptAnalysis {
     const { tokens, truncatedWords } = this.encode(prompt);
-    const targetPositions = this.findPhrase(tokens, targetWord);
+    const parts = splitWords(targetWord);
+    const phrase = parts.join(' ');
+    const words = splitWords(prompt);
+    const at = targetIndex === undefined ? null : occurrenceAt(words, parts, targetIndex);
+    const targetPositions =
+      targetIndex === undefined
+        ? this.findPhrase(tokens, targetWord)
+        : at !== null && at + parts.length <= this.maxWords
+          ? parts.map((_, j) => at + j + 1)
+          : [];
     const problems: string[] = [];
-    const phrase = splitWords(targetWord).join(' ');
 
-    if (tokens.length === 0) problems.push('The prompt is empty.');
+    if (tokens.length === 0)
+      problems.push(
+        /\S/u.test(prompt)
+          ? 'The prompt has no word this pack can read: it reads only the letters a–z and digits.'
+          : 'The prompt is empty.',
+      );
     if (phrase === '') {
       problems.push('Choose a word of the prompt to customize.');
     } else if (targetPositions.length === 0) {
-      const inFullPrompt = occurrences(splitWords(prompt), splitWords(phrase)).length > 0;
+      const inFullPrompt = targetIndex === undefined ? occurrences(words, parts).length > 0 : at !== null;
       problems.push(
         inFullPrompt
           ? `‘${phrase}’ is past the ${this.maxWords}-word limit; move it earlier in the prompt.`
-          : `‘${phrase}’ is not in the prompt.`,
+          : targetIndex === undefined
+            ? `‘${phrase}’ is not in the prompt.`
+            : `‘${phrase}’ is not word ${targetIndex + 1} of the prompt.`,
       );
     }
     for (const word of new Set(splitWords(`${prompt} ${targetWord}`))) {
@@ -109,6 +128,12 @@ export class WordTokenizer {
     }
     return { tokens, targetPositions, truncatedWords, problems };
   }
+}
+
+/** `index` when the phrase's words start there, else null. */
+function occurrenceAt(words: readonly string[], phrase: readonly string[], index: number): number | null {
+  if (!Number.isInteger(index) || index < 0 || phrase.length === 0) return null;
+  return phrase.every((w, j) => words[index + j] === w) ? index : null;
 }
 
 /** Word indices covered by non-overlapping occurrences of `phrase` in `words`. */

@@ -65,7 +65,9 @@ export function validateJob(
     throw bad('The prompt and the target word must be text.');
   validateParams(job.params, modes, trainTimesteps);
   validateReference(job.reference, job.params.mode);
-  const analysis = tokenizer.analyze(job.prompt, job.targetWord);
+  if (job.targetIndex !== undefined && !Number.isInteger(job.targetIndex))
+    throw bad('The target word position must be a whole number.');
+  const analysis = tokenizer.analyze(job.prompt, job.targetWord, job.targetIndex);
   if (analysis.tokens.length === 0) throw bad('The prompt is empty.');
   const needsTarget = job.params.mode === 'realcustom' || job.params.mode === 'masked-global';
   if (needsTarget) {

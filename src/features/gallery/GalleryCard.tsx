@@ -16,12 +16,10 @@ export function GalleryCard({ entry }: { entry: GalleryEntry }) {
   const restore = () => {
     const { setParams, setPromptAndTarget } = useStore.getState();
     setParams(params);
-    setPromptAndTarget(entry.prompt, entry.targetWord);
+    setPromptAndTarget(entry.prompt, entry.targetWord, entry.targetIndex);
   };
   const copyLink = () =>
-    void navigator.clipboard
-      ?.writeText(shareUrl(window.location.href, { prompt: entry.prompt, targetWord: entry.targetWord, params }))
-      .catch(() => undefined);
+    void navigator.clipboard?.writeText(shareUrl(window.location.href, { ...entry, params })).catch(() => undefined);
 
   return (
     <li className="gallery-card" data-testid="gallery-card" data-id={entry.id}>

@@ -20,6 +20,7 @@ export function ResultBar() {
     const url = shareUrl(window.location.href, {
       prompt: last.job.prompt,
       targetWord: last.job.targetWord,
+      ...(last.job.targetIndex === undefined ? {} : { targetIndex: last.job.targetIndex }),
       params: last.done.params,
     });
     setLink(url);
@@ -51,6 +52,13 @@ export function ResultBar() {
           {entry ? `step ${entry.step}/${result.steps} · t=${entry.timestep}` : ''}
         </span>
       </div>
+      {last && (
+        <p className="result-bar__what" data-testid="result-mode">
+          This result: <strong>{last.done.params.mode}</strong> · “{last.job.targetWord || last.job.prompt}” · seed{' '}
+          {last.done.params.seed}
+          {!files?.masks && last.done.params.mode === 'text' && ' · text mode has no mask'}
+        </p>
+      )}
       <div className="result-bar__actions">
         <button
           type="button"

@@ -42,7 +42,7 @@ export function lastResult() {
 
 /**
  * Shows step `index` of the history on the live canvases; the last index shows the final
- * image (a step's preview is the decoded latent, not the finished picture).
+ * image (a step's preview is the model's x̂₀ estimate at that step, not the finished picture).
  */
 export function showHistoryStep(index: number): void {
   if (!last) return;

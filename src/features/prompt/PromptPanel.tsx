@@ -2,7 +2,8 @@ import { useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { Panel } from '../../ui/Panel';
 import { highlightRuns, phraseOf, promptWords } from '../../lib/prompt-words';
 import { useStore } from '../../store';
-import { promptMessages } from './prompt-messages';
+import { PackCard } from '../pack-card/PackCard';
+import { isCurrentAnalysis, promptMessages } from './prompt-messages';
 import { usePromptAnalysis } from './use-prompt-analysis';
 import './PromptPanel.css';
 
@@ -17,15 +18,16 @@ export function PromptPanel() {
   const setPrompt = useStore((s) => s.setPrompt);
   const clickWord = useStore((s) => s.clickWord);
   const suggestions = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.examples.prompts : NO_SUGGESTIONS));
+  const vocabulary = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.vocabulary : NO_SUGGESTIONS));
   const backdrop = useRef<HTMLDivElement>(null);
   const id = useId();
 
   const words = promptWords(prompt);
   const phrase = phraseOf(words, selection);
   // Only an analysis of what is on screen now (an answer for older text is not shown).
-  const current = analysis.status === 'done' && analysis.prompt === prompt && analysis.targetWord === phrase;
+  const current = isCurrentAnalysis(analysis, prompt, selection);
   const tokens = current ? analysis.analysis.tokens : null;
-  const messages = current ? promptMessages(analysis.analysis, phrase) : [];
+  const messages = current ? promptMessages(analysis.analysis, phrase, vocabulary) : [];
 
   const pick = (index: number) => (event: MouseEvent) => clickWord(index, event.shiftKey);
   const pickByKey = (index: number) => (event: KeyboardEvent) => {
@@ -37,6 +39,7 @@ export function PromptPanel() {
 
   return (
     <Panel title="Prompt" hint="Describe the scene, then pick the word to customize">
+      <PackCard />
       <div className="prompt-field">
         <div ref={backdrop} className="prompt-field__backdrop" aria-hidden="true">
           {highlightRuns(prompt, words, selection).map((run, i) =>

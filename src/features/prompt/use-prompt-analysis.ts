@@ -10,6 +10,7 @@ export function usePromptAnalysis(): void {
   const packReady = useStore((s) => s.pack.status === 'done');
   const prompt = useStore((s) => s.prompt);
   const targetWord = useStore((s) => phraseOf(promptWords(s.prompt), s.selection));
+  const targetIndex = useStore((s) => s.selection?.first);
   const setAnalysis = useStore((s) => s.setAnalysis);
 
   useEffect(() => {
@@ -17,13 +18,13 @@ export function usePromptAnalysis(): void {
     let live = true;
     const timer = setTimeout(() => {
       engineBridge()
-        .analyzePrompt(prompt, targetWord)
-        .then((analysis) => live && setAnalysis({ status: 'done', prompt, targetWord, analysis }))
+        .analyzePrompt(prompt, targetWord, targetIndex)
+        .then((analysis) => live && setAnalysis({ status: 'done', prompt, targetWord, targetIndex, analysis }))
         .catch(() => live && setAnalysis({ status: 'idle' }));
     }, DEBOUNCE_MS);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [packReady, prompt, targetWord, setAnalysis]);
+  }, [packReady, prompt, targetWord, targetIndex, setAnalysis]);
 }

@@ -3,6 +3,10 @@ import { positionFor, squareCrop } from '../../lib/crop';
 import { useStore } from '../../store';
 import { referencePixels } from './reference-pixels';
 
+/** Bounds of the drawn image, CSS px. */
+const MAX_VIEW_HEIGHT = 320;
+const MIN_VIEW_HEIGHT = 24;
+
 interface CropViewProps {
   width: number;
   height: number;
@@ -16,6 +20,7 @@ export function CropView({ width, height, cropPosition, version, encoderSize }: 
   const full = useRef<HTMLCanvasElement>(null);
   const encoder = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   const setCropPosition = useStore((s) => s.setCropPosition);
   const crop = squareCrop(width, height, cropPosition);
   const movable = width !== height;
@@ -40,6 +45,16 @@ export function CropView({ width, height, cropPosition, version, encoderSize }: 
     ctx?.clearRect(0, 0, encoderSize, encoderSize);
     ctx?.drawImage(source, crop.x, crop.y, crop.side, crop.side, 0, 0, encoderSize, encoderSize);
   }, [version, crop.x, crop.y, crop.side, encoderSize]);
+
+  // The image's box: its aspect ratio, at most MAX_VIEW_HEIGHT tall (a tall image narrows
+  // instead of pushing the prompt away), at least MIN_VIEW_HEIGHT (a wide one stays visible).
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    el.style.aspectRatio = `${width} / ${height}`;
+    el.style.width = `min(100%, ${Math.max(MIN_VIEW_HEIGHT, (MAX_VIEW_HEIGHT * width) / height)}px)`;
+    el.style.minHeight = `${MIN_VIEW_HEIGHT}px`;
+  }, [width, height]);
 
   // The square's place over the image, in percent (set through the CSSOM: the CSP forbids style attributes).
   useEffect(() => {
@@ -66,6 +81,7 @@ export function CropView({ width, height, cropPosition, version, encoderSize }: 
   return (
     <div className="crop-view">
       <div
+        ref={box}
         className="crop-view__image"
         data-testid="crop-image"
         onPointerDown={(e) => {

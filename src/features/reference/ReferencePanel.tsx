@@ -10,6 +10,8 @@ import './ReferencePanel.css';
 export function ReferencePanel() {
   const reference = useStore((s) => s.reference);
   const summary = useStore((s) => (s.pack.status === 'done' ? s.pack.summary : null));
+  const refusal =
+    reference.status === 'error' ? reference : reference.status === 'ready' ? reference.refused : undefined;
   const [dragging, setDragging] = useState(false);
   const inputId = useId();
 
@@ -90,9 +92,10 @@ export function ReferencePanel() {
           }}
         />
       </div>
-      {reference.status === 'error' && (
+      {refusal && (
         <p className="reference-message reference-message--error" role="alert">
-          {reference.name}: {reference.message}
+          {refusal.name}: {refusal.message}
+          {reference.status === 'ready' && ' The reference below is kept.'}
         </p>
       )}
       {reference.status === 'ready' && (

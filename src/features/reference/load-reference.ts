@@ -1,24 +1,36 @@
 /** Files, pasted images and the pack's examples → the reference (through lib/decode-image.ts). */
 import { decodeImage } from '../../lib/decode-image';
 import { useStore } from '../../store';
-import { setReferencePixels } from './reference-pixels';
+import type { ReferenceState } from '../../store/inputs-slice';
+import { referencePixels, setReferencePixels } from './reference-pixels';
 
 let latest = 0;
+/** The accepted reference a load in flight replaces: a refusal puts it back (inputs are never lost to a failure). */
+let kept: ReferenceState | null = null;
 
 export async function loadReference(file: Blob, name: string): Promise<boolean> {
   const mine = ++latest;
-  const { setReference } = useStore.getState();
+  const { reference, setReference } = useStore.getState();
+  if (reference.status === 'ready') kept = reference;
   setReference({ status: 'loading', name });
   try {
     const image = await decodeImage(file);
     if (mine !== latest) return false; // a newer file won
+    kept = null;
     setReferencePixels(image, name, image.notes);
     return true;
   } catch (err) {
-    if (mine === latest)
-      setReference({ status: 'error', name, message: err instanceof Error ? err.message : String(err) });
+    if (mine === latest) refuse(name, err instanceof Error ? err.message : String(err));
     return false;
   }
+}
+
+function refuse(name: string, message: string): void {
+  const { reference, setReference } = useStore.getState();
+  const previous = reference.status === 'ready' ? reference : kept;
+  kept = null;
+  if (previous?.status === 'ready' && referencePixels()) setReference({ ...previous, refused: { name, message } });
+  else setReference({ status: 'error', name, message });
 }
 
 /** One click: the example's image, and its prompt with its word as the target. */
@@ -29,11 +41,7 @@ export async function loadExample(example: { url: string; label: string; word: s
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     blob = await response.blob();
   } catch (err) {
-    useStore.getState().setReference({
-      status: 'error',
-      name: example.label,
-      message: `The example could not be fetched (${err instanceof Error ? err.message : String(err)}).`,
-    });
+    refuse(example.label, `The example could not be fetched (${err instanceof Error ? err.message : String(err)}).`);
     return;
   }
   if (await loadReference(blob, example.label)) useStore.getState().setPromptAndTarget(example.prompt, example.word);

@@ -1,0 +1,273 @@
+/**
+ * What a newcomer hits (issue 13): each test here failed before its fix. One page for the
+ * whole file on WASM with the test pack (loading the pack is the slow part).
+ */
+import { readFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+import { readPngText } from '../src/lib/png-text';
+import { watchPageProblems } from './fixtures';
+import { STAR_REFERENCE, setNumber } from './features-helpers';
+import { TEST_PACK } from './helpers';
+import { openApp } from './reliability-helpers';
+
+/** Words the test pack's tokenizer keeps (maxLength less bos and eos), read from the pack. */
+const MAX_WORDS =
+  (JSON.parse(readFileSync(`public/models/${TEST_PACK}/pack.json`, 'utf8')) as { tokenizer: { maxLength: number } })
+    .tokenizer.maxLength - 2;
+
+test.describe.configure({ mode: 'serial' });
+let page: Page;
+const problems: string[] = [];
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  watchPageProblems(page, problems);
+  await openApp(page);
+});
+test.afterEach(() => {
+  expect(problems, 'page errors and CSP violations').toEqual([]);
+});
+test.afterAll(async () => {
+  await page.close();
+});
+
+const referenceArea = (p: Page) => p.getByTestId('reference-area');
+
+/** The star reference, unless one is loaded (each test can run alone). */
+async function ensureReference(): Promise<void> {
+  if ((await referenceArea(page).getAttribute('data-status')) === 'ready') return;
+  await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
+  await expect(referenceArea(page)).toHaveAttribute('data-status', 'ready');
+}
+const generateButton = (p: Page) => p.getByRole('button', { name: 'Generate', exact: true });
+
+test('a refused upload keeps the reference already loaded', async () => {
+  await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
+  await expect(page.getByTestId('reference-name')).toContainText('ref-star-0.png');
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await expect(generateButton(page)).toBeEnabled();
+
+  for (const bad of [
+    { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) },
+    { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') },
+  ]) {
+    await page.getByLabel('Reference image file').setInputFiles(bad);
+    await expect(page.locator('.reference-message--error')).toContainText(bad.name);
+    // The good reference is still there, shown and used.
+    await expect(referenceArea(page)).toHaveAttribute('data-status', 'ready');
+    await expect(page.getByTestId('reference-name')).toContainText('ref-star-0.png');
+    await expect(page.getByRole('img', { name: 'The reference image' })).toBeVisible();
+    await expect(generateButton(page)).toBeEnabled();
+  }
+  // The next accepted file clears the refusal.
+  await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
+  await expect(page.locator('.reference-message--error')).toHaveCount(0);
+});
+
+test('after Compare the result bar describes the result it shows', async () => {
+  test.setTimeout(420_000);
+  // The form says realcustom (the pack's default mode).
+  await ensureReference();
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await setNumber(page, 'Steps', 2);
+  await expect(page.getByLabel('Mode', { exact: true })).toHaveValue('realcustom');
+  await page.getByRole('button', { name: 'Compare modes' }).click();
+  await expect(page.getByTestId('compare-grid')).toHaveAttribute('data-status', 'done', { timeout: 360_000 });
+  await expect(page.getByTestId('result-mode')).toContainText('realcustom');
+  await expect(page.getByRole('button', { name: 'Download masks', exact: true })).toBeEnabled();
+  await page.getByRole('button', { name: 'Share link' }).click();
+  expect(new URL(await page.getByTestId('share-link').inputValue()).searchParams.get('mode')).toBe('realcustom');
+});
+
+test('the clicked copy of a word is the target, in the mask, the PNG and the share link', async () => {
+  test.setTimeout(300_000);
+  const prompt = page.getByRole('textbox', { name: 'Prompt', exact: true });
+  const chips = page.getByTestId('word-chips');
+  const messages = page.getByTestId('prompt-messages');
+  await ensureReference();
+  await prompt.fill('a red star and a blue star on grass');
+  await chips.getByRole('button', { name: 'star', exact: true }).nth(1).click();
+  await expect(chips.getByRole('button', { name: 'star', exact: true }).nth(1)).toHaveAttribute('aria-pressed', 'true');
+  await expect(chips.getByRole('button', { name: 'star', exact: true }).nth(0)).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
+  await expect(chips.getByRole('button', { name: 'star', exact: true }).nth(1)).toHaveClass(/chip--known/);
+  await expect(messages).not.toContainText('covers');
+  await setNumber(page, 'Steps', 2);
+  await page.getByLabel('Mode', { exact: true }).selectOption('realcustom');
+  await generateButton(page).click();
+  await expect(page.getByTestId('job-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download PNG', exact: true }).click(),
+  ]);
+  const saved = JSON.parse(readPngText(new Uint8Array(readFileSync(await download.path()))).parameters ?? '{}') as {
+    targetWord: string;
+    targetIndex?: number;
+  };
+  expect(saved).toMatchObject({ targetWord: 'star', targetIndex: 6 });
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(new URL(link).searchParams.get('at')).toBe('6');
+
+  // A copy past the word limit is refused before the click, never swapped for an earlier copy.
+  const long = Array.from({ length: MAX_WORDS }, (_, i) => (i === 1 ? 'star' : 'a')).join(' ') + ' star';
+  await prompt.fill(long);
+  await chips.getByRole('button', { name: 'star', exact: true }).last().click();
+  await expect(messages).toContainText(`‘star’ is past the ${MAX_WORDS}-word limit`);
+  await expect(generateButton(page)).toBeDisabled();
+
+  // The link restores the second star.
+  await page.goto(link);
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(prompt).toHaveValue('a red star and a blue star on grass');
+  await expect(chips.getByRole('button', { name: 'star', exact: true }).nth(1)).toHaveAttribute('aria-pressed', 'true');
+  await expect(chips.getByRole('button', { name: 'star', exact: true }).nth(0)).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
+});
+
+/** A PNG of `width`×`height`, drawn in the page (nothing binary committed). */
+async function pngOf(width: number, height: number): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h]) => {
+      const canvas = new OffscreenCanvas(w!, h!);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#3a6';
+      ctx.fillRect(0, 0, w!, h!);
+      ctx.fillStyle = '#c33';
+      ctx.fillRect(0, 0, w! / 2, h! / 2);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    },
+    [width, height],
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+test('tall and thin references keep the page usable, and a sliver is refused with the reason', async () => {
+  const testInfo = test.info();
+  const input = page.getByLabel('Reference image file');
+  await input.setInputFiles({ name: 'tall.png', mimeType: 'image/png', buffer: await pngOf(300, 1200) });
+  await expect(page.getByTestId('reference-name')).toContainText('Scaled down from 300×1200');
+  const tall = await page.getByTestId('crop-image').boundingBox();
+  expect(tall!.height, 'crop view height is bounded').toBeLessThanOrEqual(400);
+  await page.screenshot({ path: testInfo.outputPath('tall.png'), fullPage: true });
+
+  for (const [w, h] of [
+    [20, 20000],
+    [20000, 20],
+  ] as const) {
+    await input.setInputFiles({ name: `sliver-${w}x${h}.png`, mimeType: 'image/png', buffer: await pngOf(w, h) });
+    await expect(page.locator('.reference-message--error')).toContainText(
+      `sliver-${w}x${h}.png: This image is ${w}×${h}, too long and thin`,
+    );
+    await expect(page.getByTestId('reference-name')).toContainText('tall.png');
+  }
+  await page.screenshot({ path: testInfo.outputPath('sliver-refused.png'), fullPage: true });
+
+  // A wide image that is accepted still shows a visible crop view.
+  await input.setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: await pngOf(2000, 40) });
+  await expect(page.getByTestId('reference-name')).toContainText('wide.png');
+  const wide = await page.getByTestId('crop-image').boundingBox();
+  expect(wide!.height).toBeGreaterThanOrEqual(20);
+  // The prompt stays within a screen or two of the top (it was ~200,000 px down).
+  const promptBox = await page.getByRole('textbox', { name: 'Prompt', exact: true }).boundingBox();
+  expect(promptBox!.y).toBeLessThan(1600);
+});
+
+test('the pack card says what the pack knows; an unknown target lists its words and blocks Generate', async () => {
+  const manifest = JSON.parse(readFileSync(`public/models/${TEST_PACK}/pack.json`, 'utf8')) as {
+    image: { size?: number; width?: number };
+    tokenizer: { vocab: string[] };
+  };
+  const words = manifest.tokenizer.vocab.filter((w) => !w.startsWith('<'));
+  const card = page.getByTestId('pack-card');
+  await expect(card).toBeVisible();
+  await expect(card).toContainText(`Its ${words.length} words: ${words.join(', ')}`);
+  await expect(card).toContainText(/Makes \d+×\d+ images/);
+  await expect(card).toContainText('It will not teach the pack new subjects or words');
+
+  await ensureReference();
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a purple star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'purple', exact: true }).click();
+  const messages = page.getByTestId('prompt-messages');
+  await expect(messages).toContainText('‘purple’ is unknown to this pack');
+  await expect(messages).toContainText(`This pack knows: ${words.join(', ')}.`);
+  await expect(generateButton(page)).toBeDisabled();
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await expect(generateButton(page)).toBeEnabled();
+  await page.screenshot({ path: test.info().outputPath('pack-card.png'), fullPage: true });
+});
+
+test('the progress line uses words, not phase names, and its idle line follows the pack', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const label = page.locator('.job-progress__label');
+  await expect(label).toHaveText('Ready');
+  await ensureReference();
+  await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await setNumber(page, 'Steps', 2);
+  await label.evaluate((el) => {
+    const seen: string[] = [];
+    (window as unknown as { seenLabels: string[] }).seenLabels = seen;
+    new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  await generateButton(page).click();
+  await expect(page.getByTestId('job-progress')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  const seen = await page.evaluate(() => (window as unknown as { seenLabels: string[] }).seenLabels);
+  expect(seen.length).toBeGreaterThan(0);
+  for (const text of seen) expect(text).not.toMatch(/encoding-|· preparing$|starting/);
+
+  // A refused pack: the idle line does not promise readiness.
+  const other = await browser.newPage();
+  await other.route(`**/models/${TEST_PACK}/pack.json`, (route) => route.fulfill({ status: 404, body: 'nope' }));
+  await other.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+  await expect(other.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(other.locator('.job-progress__label')).toHaveText(/No model pack loaded/);
+  await other.close();
+});
+
+/** A valid-looking PNG whose header declares `width`×`height` (a few bytes of data). */
+function pngDeclaring(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(16))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a PNG declaring 60000×60000 is called too large, not damaged', async () => {
+  await ensureReference();
+  await page
+    .getByLabel('Reference image file')
+    .setInputFiles({ name: 'giant.png', mimeType: 'image/png', buffer: pngDeclaring(60000, 60000) });
+  const refusal = page.locator('.reference-message--error');
+  await expect(refusal).toContainText('giant.png: This image is 60000×60000 pixels, too large');
+  await expect(refusal).not.toContainText('damaged');
+  await expect(referenceArea(page)).toHaveAttribute('data-status', 'ready');
+});
