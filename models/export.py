@@ -512,7 +512,7 @@ def main(argv=None):
     if dp.exists():
         dfl = json.loads(dp.read_text())
     out = args.out or str(REPO / "public" / "models" / cfg["name"])
-    m = export_pack(models, cfg, out, stats, dfl)
+    m = export_pack(models, cfg, out, stats, dfl, description=cfg.get("description"), version=cfg.get("version", "1.0.0"))
     total = sum(g["bytes"] for g in m["graphs"].values())
     print(f"exported {out}: {len(m['graphs'])} graphs, {total / 1e6:.2f} MB")
 
