@@ -67,7 +67,7 @@ test('Cancel in every phase is answered, and the next job runs', async ({ page }
   let finished = 0; // jobs that reached `done` anyway (the decode race below)
   for (const [phase, label, ends] of [
     ['loading', null, /^cancelled$/],
-    ['encoding', 'encoding', /^(cancelled)$/],
+    ['encoding', 'Reading the', /^(cancelled)$/],
     ['stepping', 'Step 2 of 6', /^cancelled$/],
     // The last step's event comes just before the final decode: either answer is right.
     ['decoding', 'Step 6 of 6', /^(cancelled|done)$/],
