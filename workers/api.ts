@@ -10,7 +10,7 @@
  * `Comlink.transfer` through `setTransfer` so big payloads move instead of being copied.
  */
 import { Engine, type Emit } from './engine';
-import { EngineError, classifyError, packInvalid } from './errors';
+import { EngineError, classifyError } from './errors';
 import { CacheApiStore } from './packs/cache-store';
 import { deviceBudget } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
@@ -75,9 +75,7 @@ async function startRuntime(pack: LoadedPack, choice: EpChoice): Promise<Loaded>
     fileOf: (name) => (pack.manifest.graphs as Record<string, { file: string } | undefined>)[name]?.file ?? name,
   });
   try {
-    if (pack.manifest.formatVersion === 2)
-      throw packInvalid('pack.json', 'is format version 2; this engine cannot run version-2 packs yet');
-    const engine = await Engine.create(backend, pack.manifest, pack.graphs);
+    const engine = await Engine.create(backend, pack.manifest, pack.graphs, pack.files);
     const gpuAdapter = choice.ep === 'webgpu' && caps.webgpu.available ? caps.webgpu.adapter : null;
     return { pack, choice, backend, engine, runtime: { ep: choice.ep, reason: choice.reason, adapter: gpuAdapter } };
   } catch (e) {
