@@ -18,8 +18,12 @@ test.skip(!existsSync(`public/models/${PACK}/pack.json`), `public/models/${PACK}
 test('the narrow SD pack runs a masked-global job on WASM, streaming masks, ending with an image', async ({
   page,
 }, testInfo) => {
-  test.setTimeout(300_000);
+  test.setTimeout(560_000);
   await page.goto(`/?pack=${PACK}&ep=wasm`);
+  // Session creation of the 12 MB UNet on single-threaded WASM is slow on a loaded machine.
+  const loadStarted = Date.now();
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 280_000 });
+  testInfo.annotations.push({ type: 'load-ms', description: `${Date.now() - loadStarted} ms to load the pack` });
   expect(await waitForPack(page)).toBe('wasm');
   await expect(page.getByTestId('pack-status')).toContainText(PACK);
   const card = page.getByTestId('pack-model');
@@ -43,18 +47,24 @@ test('the narrow SD pack runs a masked-global job on WASM, streaming masks, endi
   const started = Date.now();
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   const progress = page.getByTestId('job-progress');
-  const masks = new Map<number, CanvasStats>();
-  await expect(async () => {
-    const step = Number(/Step (\d+) of/.exec((await progress.textContent()) ?? '')?.[1] ?? 0);
-    if (step > 0 && !masks.has(step)) masks.set(step, await canvasStats(page, 'mask-canvas'));
-    expect(await progress.getAttribute('data-status')).toBe('done');
-  }).toPass({ timeout: 240_000, intervals: [200] });
+  // The narrow pack's job takes seconds: polling may miss its steps, so the streamed masks
+  // are read back from the step history (the scrubber) once it is done.
+  await expect(progress).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   testInfo.annotations.push({ type: 'job-ms', description: `${Date.now() - started} ms for ${STEPS} steps on WASM` });
   await page.screenshot({ path: testInfo.outputPath('sd-narrow-wasm.png'), fullPage: true });
 
-  const seen = [...masks.values()];
-  expect(seen.length, 'masks arrived while the job ran').toBeGreaterThan(0);
-  for (const mask of seen) expect(mask.litFraction, 'the mask is lit somewhere').toBeGreaterThan(0);
+  const replay = page.getByTestId('scrubber');
+  const masks: CanvasStats[] = [];
+  for (let step = 0; step < STEPS; step++) {
+    await replay.fill(String(step));
+    await page.waitForTimeout(100);
+    masks.push(await canvasStats(page, 'mask-canvas'));
+  }
+  for (const mask of masks) {
+    expect(mask.litFraction, 'each step has a mask, lit somewhere').toBeGreaterThan(0);
+    expect(mask.litFraction, 'and only in part of the frame (top-k)').toBeLessThan(0.8);
+  }
+  await replay.fill(String(STEPS - 1));
   const image = await canvasStats(page, 'preview-canvas');
   expect(image.variance, 'the final image is not blank').toBeGreaterThan(1);
 });

@@ -10,7 +10,7 @@ export function PackModelCard({ summary }: { summary: PackSummary }) {
   if (model === null) return null;
   return (
     <details className="pack-model" data-testid="pack-model">
-      <summary>Stable Diffusion 1.5 + IP-Adapter</summary>
+      <summary>SD 1.5 + IP-Adapter</summary>
       <dl>
         <dt>Model</dt>
         <dd data-testid="pack-model-base">
