@@ -7,16 +7,18 @@ import { join } from 'node:path';
 import type { GraphKey } from '../workers/engine';
 import { packInvalid } from '../workers/errors';
 import { verifyFile } from '../workers/packs/integrity';
+import { filesToLoad } from '../workers/packs/limits';
 import type { Manifest } from '../workers/packs/manifest';
+import type { AnyManifest } from '../workers/packs/manifest-v2';
 import { parseManifest } from '../workers/packs/parse';
 
-export interface DiskPack {
-  manifest: Manifest;
+export interface DiskPack<M extends AnyManifest = Manifest> {
+  manifest: M;
   graphs: Partial<Record<GraphKey, Uint8Array>>;
+  /** Every file the engine reads, by its path in the pack (graphs too). */
+  files: Map<string, Uint8Array>;
   totalBytes: number;
 }
-
-const ENGINE_GRAPHS: readonly GraphKey[] = ['textEncoder', 'imageEncoder', 'unet', 'unetGlobal', 'decoder'];
 
 async function readPackFile(dir: string, file: string): Promise<Uint8Array> {
   try {
@@ -26,17 +28,27 @@ async function readPackFile(dir: string, file: string): Promise<Uint8Array> {
   }
 }
 
-export async function loadPackFromDisk(dir: string): Promise<DiskPack> {
+/** A pack of either format version (what the engine runs). */
+export async function loadAnyPackFromDisk(dir: string): Promise<DiskPack<AnyManifest>> {
   const manifest = parseManifest(new TextDecoder().decode(await readPackFile(dir, 'pack.json')));
   const graphs: Partial<Record<GraphKey, Uint8Array>> = {};
+  const files = new Map<string, Uint8Array>();
   let totalBytes = 0;
-  for (const key of ENGINE_GRAPHS) {
-    const ref = manifest.graphs[key];
-    if (ref === undefined) continue;
+  for (const ref of filesToLoad(manifest)) {
     const bytes = await readPackFile(dir, ref.file);
     await verifyFile(ref, bytes);
-    graphs[key] = bytes;
+    files.set(ref.file, bytes);
+    if (ref.graph !== null) graphs[ref.graph as GraphKey] = bytes;
     totalBytes += bytes.length;
   }
-  return { manifest, graphs, totalBytes };
+  return { manifest, graphs, files, totalBytes };
+}
+
+/** A version-1 pack, for the tools that read its toy-world parts (layers, examples, judge). */
+export async function loadPackFromDisk(dir: string): Promise<DiskPack> {
+  const pack = await loadAnyPackFromDisk(dir);
+  const { manifest } = pack;
+  if (manifest.formatVersion !== 1)
+    throw packInvalid('pack.json', `is format version ${manifest.formatVersion}; this tool reads version-1 packs`);
+  return { ...pack, manifest };
 }

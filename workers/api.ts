@@ -72,10 +72,10 @@ async function startRuntime(pack: LoadedPack, choice: EpChoice): Promise<Loaded>
     ep: choice.ep,
     numThreads: caps.wasmThreads,
     adapter,
-    fileOf: (name) => pack.manifest.graphs[name as keyof typeof pack.manifest.graphs]?.file ?? name,
+    fileOf: (name) => (pack.manifest.graphs as Record<string, { file: string } | undefined>)[name]?.file ?? name,
   });
   try {
-    const engine = await Engine.create(backend, pack.manifest, pack.graphs);
+    const engine = await Engine.create(backend, pack.manifest, pack.graphs, pack.files);
     const gpuAdapter = choice.ep === 'webgpu' && caps.webgpu.available ? caps.webgpu.adapter : null;
     return { pack, choice, backend, engine, runtime: { ep: choice.ep, reason: choice.reason, adapter: gpuAdapter } };
   } catch (e) {
@@ -151,7 +151,8 @@ export const api = {
       const pack = await loadPackFiles(baseUrl, {
         budget: (m) => {
           choice = chooseEp(caps, ep, m.dtype === 'float16');
-          return deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB() });
+          const shaderF16 = caps.webgpu.available && caps.webgpu.adapter.features.includes('shader-f16');
+          return deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
         },
         store: CacheApiStore.available() ? new CacheApiStore() : undefined,
         onProgress: throttleProgress(onProgress),
@@ -225,13 +226,16 @@ export const api = {
   async selfTest(options) {
     const current = requireLoaded();
     const graph = options.graph ?? 'unet';
-    const spec = current.pack.manifest.graphs[graph];
+    const manifest = current.pack.manifest;
+    if (manifest.formatVersion === 2)
+      throw new EngineError('BadInput', 'The self-test runs on version-1 packs only; this pack is format version 2.');
+    const spec = manifest.graphs[graph];
     const model = current.pack.graphs[graph];
-    if (!model) throw new EngineError('BadInput', `The loaded pack has no ${graph} graph.`);
+    if (!spec || !model) throw new EngineError('BadInput', `The loaded pack has no ${graph} graph.`);
     const { caps, adapter } = await probeCapabilities();
     const choice = chooseEp(caps, options.ep); // throws WebGpuUnavailable where asked for and absent
     try {
-      const result = await selfTest(graph, spec, model, current.pack.manifest, {
+      const result = await selfTest(graph, spec, model, manifest, {
         ep: choice.ep,
         numThreads: caps.wasmThreads,
         adapter,

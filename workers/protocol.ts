@@ -148,6 +148,17 @@ export interface PackSummary {
   examples: { references: { url: string; label: string; word: string; prompt: string }[]; prompts: string[] };
   totalBytes: number;
   runtime: RuntimeInfo;
+  /** Which real model runs (format-version-2 packs); null for the toy packs of version 1. */
+  model: PackModelInfo | null;
+}
+
+/** A version-2 pack's model, for the pack card: SD-1.5 with a global IP-Adapter whose image branch RealCustom's mask confines. */
+export interface PackModelInfo {
+  formatVersion: 2;
+  /** The Stable Diffusion 1.5 checkpoint's folder name (pack.json `source.sd`). */
+  base: string;
+  adapter: 'ip-adapter_sd15' | 'ip-adapter-plus_sd15';
+  guidance: 'masked-global';
 }
 
 export interface StepTimings {

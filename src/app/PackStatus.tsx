@@ -2,6 +2,7 @@ import { packFraction } from '../store/pack-slice';
 import { useStore } from '../store';
 import { formatBytes } from '../lib/format';
 import { ProgressBar } from '../ui/ProgressBar';
+import { PackModelCard } from './PackModelCard';
 import './PackStatus.css';
 
 /** The model pack: name once loaded, a progress bar while loading, the reason if refused. */
@@ -17,6 +18,7 @@ export function PackStatus() {
         <span className="pack-status__meta">
           v{version} · {formatBytes(totalBytes)}
         </span>
+        <PackModelCard summary={pack.summary} />
       </div>
     );
   }

@@ -4,15 +4,16 @@
  * and replacing a running one, is the caller's business (workers/api.ts owns it); a job
  * started while another runs is answered with an error.
  */
-import type { Manifest } from '../packs/manifest';
-import { EngineError } from '../errors';
+import type { AnyManifest, ManifestV2 } from '../packs/manifest-v2';
+import { EngineError, packInvalid } from '../errors';
 import type { Job, Mode, PromptAnalysis } from '../protocol';
 import type { Backend } from './backend';
 import { HelperGraphs } from './graphs/helpers';
 import { runJob, type Emit } from './loop';
 import type { GraphKey } from '../packs/graph-io';
-import { createPackGraphs, supportedModes, type PackGraphs } from './pack-graphs';
-import { WordTokenizer } from './tokenizer';
+import { ClipTokenizer } from './clip-tokenizer';
+import { createPackGraphs, packSessions, supportedModes, type PackGraphs } from './pack-graphs';
+import { WordTokenizer, type PromptTokenizer } from './tokenizer';
 import { TrackedBackend } from './tracked-backend';
 import { validateJob } from './validate';
 
@@ -25,32 +26,33 @@ export class Engine {
 
   private constructor(
     private readonly backend: TrackedBackend,
-    private readonly manifest: Manifest,
+    private readonly manifest: AnyManifest,
     private readonly graphs: PackGraphs,
     private readonly helpers: HelperGraphs,
-    private readonly tokenizer: WordTokenizer,
+    private readonly tokenizer: PromptTokenizer,
     /** Modes this pack supports (`global` needs `unetGlobal`). */
     readonly modes: readonly Mode[],
   ) {}
 
-  /** Checks the graphs' I/O against the contract (PackInvalid) and creates every session. */
+  /**
+   * Checks the graphs' I/O against the contract (PackInvalid) and creates every session.
+   * `files` holds the pack's other files by path (version 2: the tokenizer's vocab.json and merges.txt).
+   */
   static async create(
     backend: Backend,
-    manifest: Manifest,
+    manifest: AnyManifest,
     graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+    files: ReadonlyMap<string, Uint8Array> = new Map(),
   ): Promise<Engine> {
+    const tokenizer =
+      manifest.formatVersion === 2 ? clipTokenizer(manifest, files) : new WordTokenizer(manifest.tokenizer);
     const tracked = new TrackedBackend(backend);
     const graphs = await createPackGraphs(tracked, manifest, graphBytes);
     const [height, width] = manifest.maskResolution;
-    const helpers = await HelperGraphs.create(tracked, { layers: manifest.layers.length, height, width });
-    return new Engine(
-      tracked,
-      manifest,
-      graphs,
-      helpers,
-      new WordTokenizer(manifest.tokenizer),
-      supportedModes(graphs),
-    );
+    // Version 2's word_attention is one map (the graph averages its layers).
+    const layers = manifest.formatVersion === 2 ? 1 : manifest.layers.length;
+    const helpers = await HelperGraphs.create(tracked, { layers, height, width });
+    return new Engine(tracked, manifest, graphs, helpers, tokenizer, supportedModes(graphs, manifest));
   }
 
   analyzePrompt(prompt: string, word: string, wordIndex?: number): PromptAnalysis {
@@ -90,8 +92,7 @@ export class Engine {
   async release(): Promise<void> {
     this.released = true;
     await this.current?.catch(() => undefined);
-    const sessions = Object.values(this.graphs).flatMap((g) => (g === null ? [] : [g.session]));
-    await Promise.all([...sessions.map((s) => s.release()), this.helpers.release()]);
+    await Promise.all([...packSessions(this.graphs).map((s) => s.release()), this.helpers.release()]);
   }
 
   private async runNow(job: Job, emit: Emit, signal: AbortSignal): Promise<void> {
@@ -125,4 +126,38 @@ export class Engine {
     };
     await runJob(parts, job, analysis, emit, signal);
   }
+}
+
+/** The pack's CLIP BPE tokenizer from its vocab.json and merges.txt (already verified by hash). */
+function clipTokenizer(m: ManifestV2, files: ReadonlyMap<string, Uint8Array>): ClipTokenizer {
+  const t = m.tokenizer;
+  const text = (path: string) => {
+    const bytes = files.get(path);
+    if (bytes === undefined) throw packInvalid(path, 'the tokenizer file was not provided to the engine');
+    return new TextDecoder().decode(bytes);
+  };
+  let vocab: unknown;
+  try {
+    vocab = JSON.parse(text(t.vocab));
+  } catch (e) {
+    throw packInvalid(t.vocab, 'is not valid JSON', e instanceof Error ? e.message : String(e));
+  }
+  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab))
+    throw packInvalid(t.vocab, 'must be a JSON object of token → id');
+  const ids = vocab as Record<string, number>;
+  const known = new Set(Object.values(ids));
+  for (const [k, id] of [
+    ['bos', t.bos],
+    ['eos', t.eos],
+    ['pad', t.pad],
+  ] as const)
+    if (!known.has(id)) throw packInvalid(t.vocab, `has no token with id ${id} (tokenizer.${k} in pack.json)`);
+  return new ClipTokenizer({
+    vocab: ids,
+    merges: text(t.merges),
+    maxLength: t.maxLength,
+    bos: t.bos,
+    eos: t.eos,
+    pad: t.pad,
+  });
 }

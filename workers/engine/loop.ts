@@ -3,7 +3,7 @@
  * mode's passes, guidance and update on the device, streaming step events, then `done`.
  * Every exit (done, error, cancel) is answered with an event and frees every tensor.
  */
-import type { Manifest } from '../packs/manifest';
+import type { AnyManifest } from '../packs/manifest-v2';
 import { classifyError } from '../errors';
 import type { EngineEvent, Gray, Job, PromptAnalysis, Rgba } from '../protocol';
 import type { TensorHandle } from './backend';
@@ -16,7 +16,7 @@ import { Readback } from './readback';
 import { gaussian } from './rng';
 import { ddimPlan, x0Coefficients } from './scheduler';
 import { Scope } from './scope';
-import type { WordTokenizer } from './tokenizer';
+import type { PromptTokenizer } from './tokenizer';
 import type { TrackedBackend } from './tracked-backend';
 import { UnetFeeder, type JobTensors } from './unet-feeds';
 
@@ -27,8 +27,8 @@ export interface EngineParts {
   backend: TrackedBackend;
   helpers: HelperGraphs;
   graphs: PackGraphs;
-  manifest: Manifest;
-  tokenizer: WordTokenizer;
+  manifest: AnyManifest;
+  tokenizer: PromptTokenizer;
 }
 
 class Cancelled extends Error {}
@@ -264,7 +264,7 @@ async function encode(
     const out = await runOwned(backend, graphs.imageEncoder, scope, {
       pixels: backend.float32(referencePixels(job.reference, size), [1, 3, size, size]),
     });
-    tensors.patchTokens = out.patch_tokens ?? null;
+    tensors.patchTokens = out.patch_tokens ?? out.image_tokens ?? null; // version 2: image_tokens
     tensors.imageEmbed = out.image_embed ?? null;
   }
   return tensors;

@@ -2,35 +2,44 @@
  * The pack's own graphs: checks their I/O against the contract's rules (packs/graph-io.ts:
  * what the engine knows how to feed and read), then creates one session per graph.
  */
-import { graphIoProblems, type GraphKey } from '../packs/graph-io';
-import type { GraphSpec, Manifest } from '../packs/manifest';
+import { graphIoProblems, graphIoProblemsV2, type GraphKey } from '../packs/graph-io';
+import type { GraphSpec } from '../packs/manifest';
+import type { AnyManifest, GraphNameV2, GraphSpecV2, ManifestV2 } from '../packs/manifest-v2';
 import { packInvalid } from '../errors';
 import { MODES, type Mode } from '../protocol';
 import type { GraphSession } from './backend';
 import type { TrackedBackend } from './tracked-backend';
 
 export interface PackGraph {
-  spec: GraphSpec;
+  spec: GraphSpec | GraphSpecV2;
   session: GraphSession;
 }
 
 export type PackGraphs = { [K in GraphKey]: K extends 'unetGlobal' ? PackGraph | null : PackGraph };
 
 /** The contract's I/O rules (packs/graph-io.ts); a pack.json the engine was handed may skip parse.ts. */
-function checkSpec(key: GraphKey, spec: GraphSpec, manifest: Manifest): void {
-  const problems = graphIoProblems(key, spec, manifest);
+function checkSpec(key: GraphKey, spec: GraphSpec | GraphSpecV2, manifest: AnyManifest): void {
+  const problems =
+    manifest.formatVersion === 2
+      ? graphIoProblemsV2(key as GraphNameV2, spec as GraphSpecV2, manifest)
+      : graphIoProblems(key, spec as GraphSpec, manifest);
   if (problems.length > 0) throw packInvalid(spec.file, problems.join('; '));
 }
 
 async function createGraph(
   backend: TrackedBackend,
   key: GraphKey,
-  spec: GraphSpec,
-  manifest: Manifest,
+  spec: GraphSpec | GraphSpecV2,
+  manifest: AnyManifest,
   bytes: Uint8Array | undefined,
 ): Promise<PackGraph> {
   checkSpec(key, spec, manifest);
   if (bytes === undefined) throw packInvalid(spec.file, `the bytes of ${key} were not provided`);
+  if ('externalData' in spec && spec.externalData !== undefined)
+    throw packInvalid(
+      spec.file,
+      'has external data, which this engine does not load yet; convert the pack with --dtype fp16',
+    );
   const session = await backend.createSession(key, bytes);
   const declared = new Set(spec.inputs.map((i) => i.name));
   const actual = new Set(session.inputNames);
@@ -46,9 +55,10 @@ async function createGraph(
 
 export async function createPackGraphs(
   backend: TrackedBackend,
-  manifest: Manifest,
+  manifest: AnyManifest,
   graphBytes: Partial<Record<GraphKey, Uint8Array>>,
 ): Promise<PackGraphs> {
+  if (manifest.formatVersion === 2) return createPackGraphsV2(backend, manifest, graphBytes);
   const g = manifest.graphs;
   const created: PackGraph[] = [];
   const make = async (key: GraphKey, spec: GraphSpec) => {
@@ -71,8 +81,43 @@ export async function createPackGraphs(
   }
 }
 
+/**
+ * Version 2: one UNet serves every mode the pack offers (text: image_scale 0; global and
+ * masked-global: the IP-Adapter branch), so `unetGlobal` is the same graph.
+ */
+async function createPackGraphsV2(
+  backend: TrackedBackend,
+  manifest: ManifestV2,
+  graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+): Promise<PackGraphs> {
+  const g = manifest.graphs;
+  const created: PackGraph[] = [];
+  const make = async (key: GraphNameV2) => {
+    const graph = await createGraph(backend, key, g[key], manifest, graphBytes[key]);
+    created.push(graph);
+    return graph;
+  };
+  try {
+    const textEncoder = await make('textEncoder');
+    const imageEncoder = await make('imageEncoder');
+    const unet = await make('unet');
+    const decoder = await make('decoder');
+    return { textEncoder, imageEncoder, unet, unetGlobal: unet, decoder };
+  } catch (err) {
+    await Promise.all(created.map((c) => c.session.release()));
+    throw err;
+  }
+}
+
+/** Every distinct session (a version-2 pack's unet is also its unetGlobal). */
+export function packSessions(graphs: PackGraphs): GraphSession[] {
+  return [...new Set(Object.values(graphs).flatMap((g) => (g === null ? [] : [g.session])))];
+}
+
 /** Modes this pack can run: the global ones need `unetGlobal`, masked-global its attention maps. */
-export function supportedModes(graphs: PackGraphs): Mode[] {
+export function supportedModes(graphs: PackGraphs, manifest?: AnyManifest): Mode[] {
+  // Version 2 lists its modes (never realcustom: no scoring module).
+  if (manifest?.formatVersion === 2) return MODES.filter((m) => (manifest.modes as readonly Mode[]).includes(m));
   const modes: Mode[] = ['realcustom', 'text'];
   const global = graphs.unetGlobal;
   if (global !== null) {

@@ -25,12 +25,19 @@ export function splitWords(text: string): string[] {
 export interface Encoded {
   /** maxLength ids: bos, kept words, eos, pad… */
   ids: number[];
-  /** One entry per kept word; token position = index + 1 (after bos). */
+  /** One entry per kept word (word tokenizer: its token position is index + 1, after bos). */
   tokens: TokenInfo[];
   truncatedWords: string[];
 }
 
-export class WordTokenizer {
+/** What the engine needs of a pack's tokenizer (word-level for version 1, CLIP BPE for version 2). */
+export interface PromptTokenizer {
+  readonly maxLength: number;
+  encode(text: string): Encoded;
+  analyze(prompt: string, targetWord: string): PromptAnalysis;
+}
+
+export class WordTokenizer implements PromptTokenizer {
   private readonly index = new Map<string, number>();
 
   constructor(private readonly spec: WordTokenizerSpec) {
@@ -137,7 +144,7 @@ function occurrenceAt(words: readonly string[], phrase: readonly string[], index
 }
 
 /** Word indices covered by non-overlapping occurrences of `phrase` in `words`. */
-function occurrences(words: readonly string[], phrase: readonly string[]): number[] {
+export function occurrences(words: readonly string[], phrase: readonly string[]): number[] {
   const hits: number[] = [];
   if (phrase.length === 0) return hits;
   for (let i = 0; i + phrase.length <= words.length; i++) {

@@ -53,7 +53,7 @@ export class UnetFeeder {
     private readonly helpers: HelperGraphs,
     /** Owns every constant made here: the job's scope. */
     private readonly jobScope: Scope,
-    private readonly spec: GraphSpec,
+    private readonly spec: Pick<GraphSpec, 'file' | 'inputs'>,
     private readonly tensors: JobTensors,
     private readonly settings: FeedSettings,
   ) {}

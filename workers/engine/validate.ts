@@ -12,7 +12,7 @@ import {
   type PromptAnalysis,
   type Rgba,
 } from '../protocol';
-import type { WordTokenizer } from './tokenizer';
+import type { PromptTokenizer } from './tokenizer';
 
 function bad(message: string): EngineError {
   return new EngineError('BadInput', message);
@@ -57,7 +57,7 @@ function validateReference(ref: Rgba | null, mode: Mode): void {
 /** Throws BadInput; returns the prompt analysis the run uses. */
 export function validateJob(
   job: Job,
-  tokenizer: WordTokenizer,
+  tokenizer: PromptTokenizer,
   modes: readonly Mode[],
   trainTimesteps: number,
 ): PromptAnalysis {

@@ -5,6 +5,7 @@
  * (`engine/pack-graphs.ts`) before it creates a session from a manifest it was handed.
  */
 import type { Dim, GraphSpec, Manifest, TensorSpec } from './manifest';
+import type { GraphNameV2, GraphSpecV2, ManifestV2 } from './manifest-v2';
 
 /** The graphs the engine runs (`judge` is evaluation-only). */
 export type GraphKey = 'textEncoder' | 'imageEncoder' | 'unet' | 'unetGlobal' | 'decoder';
@@ -102,6 +103,45 @@ function rulesFor(m: Manifest): Record<GraphKey, GraphRules> {
   };
 }
 
+/** Version 2 (docs/pack-contract-v2.md, "Graph I/O"): every input required, all float32 but input_ids. */
+function rulesForV2(m: ManifestV2): Record<GraphNameV2, GraphRules> {
+  const L = m.tokenizer.maxLength;
+  const [C, H, W] = m.latent.shape;
+  const [Hm, Wm] = m.maskResolution;
+  const S = m.image.size;
+  const R = m.reference.size;
+  const { imageTokens: Ni, imageTokenDim: Di } = m.adapter;
+  const f32 = ['float32'] as const;
+  const req = (shape: Want, dtypes: readonly DType[] = f32): IoRule => ({ required: true, shape, dtypes });
+  const b = null; // batch
+  return {
+    textEncoder: {
+      inputs: { input_ids: req([b, L], ['int64']) },
+      outputs: { text_embeds: req([b, L, Di]) },
+    },
+    imageEncoder: {
+      inputs: { pixels: req([1, 3, R, R]) },
+      outputs: { image_tokens: req([1, Ni, Di]) },
+    },
+    unet: {
+      inputs: {
+        latent: req([b, C, H, W]),
+        timestep: req([b]),
+        text_embeds: req([b, L, Di]),
+        image_tokens: req([b, Ni, Di]),
+        image_scale: req([b]),
+        mask: req([b, 1, Hm, Wm]),
+        target_tokens: req([b, L], ['float32', 'int64']),
+      },
+      outputs: { model_output: req([b, C, H, W]), word_attention: req([b, 1, Hm, Wm]) },
+    },
+    decoder: {
+      inputs: { latent: req([1, C, H, W]) },
+      outputs: { image: req([1, 3, S, S]) },
+    },
+  };
+}
+
 export function fmtShape(shape: readonly Dim[] | Want): string {
   return `[${shape.map((d) => (d === null ? '*' : String(d))).join(', ')}]`;
 }
@@ -150,5 +190,14 @@ export function graphIoProblems(key: GraphKey, spec: GraphSpec, m: Manifest): st
   return [
     ...checkTensors(key, 'input', spec.inputs, rules.inputs, 'float32'),
     ...checkTensors(key, 'output', spec.outputs, rules.outputs, m.dtype === 'float32' ? 'float32' : null),
+  ];
+}
+
+/** The same for a version-2 graph: inputs and outputs exactly as docs/pack-contract-v2.md fixes them. */
+export function graphIoProblemsV2(key: GraphNameV2, spec: GraphSpecV2, m: ManifestV2): string[] {
+  const rules = rulesForV2(m)[key];
+  return [
+    ...checkTensors(key, 'input', spec.inputs, rules.inputs, 'float32'),
+    ...checkTensors(key, 'output', spec.outputs, rules.outputs, 'float32'),
   ];
 }

@@ -5,7 +5,7 @@
  * file that turns out longer than its manifest says.
  */
 import { packInvalid } from '../errors';
-import type { Manifest } from './manifest';
+import type { AnyManifest } from './manifest-v2';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -24,15 +24,21 @@ export interface DeviceBudget {
   maxPackBytes: number;
   /** What sets the limit, for the message. */
   reason: string;
+  /** The EP the pack will run on and whether it runs fp16 shaders; absent: not checked (Node). */
+  ep?: 'webgpu' | 'wasm';
+  shaderF16?: boolean;
 }
 
 export interface BudgetInput {
   ep: 'webgpu' | 'wasm';
   /** navigator.deviceMemory (GiB, Chrome only, rounded and capped at 8). */
   deviceMemoryGiB?: number | undefined;
+  /** The WebGPU adapter has the `shader-f16` feature. */
+  shaderF16?: boolean | undefined;
 }
 
-export function deviceBudget({ ep, deviceMemoryGiB }: BudgetInput): DeviceBudget {
+export function deviceBudget({ ep, deviceMemoryGiB, shaderF16 }: BudgetInput): DeviceBudget {
+  const device = { ep, shaderF16: ep === 'webgpu' && shaderF16 === true };
   const candidates: DeviceBudget[] = [{ maxPackBytes: SANE_MAX_PACK_BYTES, reason: 'the app-wide maximum' }];
   if (ep === 'wasm') candidates.push({ maxPackBytes: WASM_MAX_PACK_BYTES, reason: 'the WASM memory limit' });
   if (deviceMemoryGiB !== undefined && deviceMemoryGiB > 0) {
@@ -42,25 +48,56 @@ export function deviceBudget({ ep, deviceMemoryGiB }: BudgetInput): DeviceBudget
       reason: `half of this device's ~${deviceMemoryGiB} GiB of memory`,
     });
   }
-  return candidates.reduce((a, b) => (b.maxPackBytes < a.maxPackBytes ? b : a));
+  return { ...candidates.reduce((a, b) => (b.maxPackBytes < a.maxPackBytes ? b : a)), ...device };
 }
 
 function mb(bytes: number): string {
   return `${(bytes / MiB).toFixed(bytes < 10 * MiB ? 1 : 0)} MB`;
 }
 
-/** Files the loader downloads for the page (the judge graph is evaluation-only). */
-export function filesToLoad(m: Manifest): { graph: string; file: string; bytes: number; sha256: string }[] {
+export interface PackFile {
+  /** The graph whose .onnx file this is; null for external data and other files. */
+  graph: string | null;
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Files the loader downloads for the page: version 1 its graphs (the judge graph is
+ * evaluation-only), version 2 every file of `files` (graphs, external data, tokenizer,
+ * the adapter's negative image tokens).
+ */
+export function filesToLoad(m: AnyManifest): PackFile[] {
+  if (m.formatVersion === 2) {
+    const graphOf = new Map(Object.entries(m.graphs).map(([k, g]) => [g.file, k]));
+    return Object.entries(m.files).map(([file, f]) => ({ graph: graphOf.get(file) ?? null, file, ...f }));
+  }
   return Object.entries(m.graphs)
     .filter(([name, g]) => name !== 'judge' && g !== undefined)
-    .map(([graph, g]) => ({ graph, file: g.file, bytes: g.bytes, sha256: g.sha256 }));
+    .map(([graph, g]) => ({ graph, file: g!.file, bytes: g!.bytes, sha256: g!.sha256 }));
+}
+
+/**
+ * Throws PackInvalid when the device cannot run the pack at all: an fp16 version-2 pack
+ * (`requiresShaderF16`) without WebGPU's `shader-f16`.
+ */
+export function checkDeviceFeatures(m: AnyManifest, budget: DeviceBudget): void {
+  if (m.formatVersion !== 2 || !m.requiresShaderF16 || budget.ep === undefined) return;
+  if (budget.ep === 'webgpu' && budget.shaderF16 === true) return;
+  const where =
+    budget.ep === 'wasm' ? 'it would run on WASM here (no usable WebGPU)' : "this GPU's WebGPU lacks shader-f16";
+  throw packInvalid(
+    'pack.json',
+    `this pack is float16 and needs WebGPU with the shader-f16 feature, but ${where}; use a float32 pack (convert with --dtype fp32) or another browser or GPU. Nothing was downloaded`,
+  );
 }
 
 /** Throws PackInvalid (naming the biggest offender) if the pack cannot fit. */
-export function checkPackSize(m: Manifest, budget: DeviceBudget): number {
+export function checkPackSize(m: AnyManifest, budget: DeviceBudget): number {
   const files = filesToLoad(m);
   for (const f of files) {
-    if (f.bytes > MAX_GRAPH_BYTES) {
+    if (f.file.toLowerCase().endsWith('.onnx') && f.bytes > MAX_GRAPH_BYTES) {
       throw packInvalid(f.file, `is ${mb(f.bytes)}; a single ONNX file cannot exceed 2 GiB`);
     }
   }

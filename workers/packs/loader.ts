@@ -1,7 +1,7 @@
 /**
- * Loads a pack from a base URL: manifest → schema and consistency checks → size budget
- * (before any download) → each graph from the store or the network, verified by size and
- * SHA-256, stored by hash. A stored entry whose bytes no longer match its hash is dropped
+ * Loads a pack from a base URL: manifest (format version 1 or 2) → schema and consistency
+ * checks → device features and size budget (before any download) → each file from the store
+ * or the network, verified by size and SHA-256, stored by hash. A stored entry whose bytes no longer match its hash is dropped
  * and refetched. Runtime-agnostic: the worker passes the Cache API store, Node may pass none.
  */
 import { EngineError, packInvalid } from '../errors';
@@ -9,16 +9,19 @@ import type { PackProgress } from '../protocol';
 import type { BlobStore } from './blob-store';
 import { fetchFile, type FetchFn } from './fetch-file';
 import { verifyFile } from './integrity';
-import { checkPackSize, filesToLoad, type DeviceBudget } from './limits';
-import type { GraphName, Manifest } from './manifest';
+import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget } from './limits';
+import type { GraphName } from './manifest';
+import type { AnyManifest } from './manifest-v2';
 import { parseManifest } from './parse';
 
 export interface LoadedPack {
-  manifest: Manifest;
+  manifest: AnyManifest;
   /** Absolute URL of the pack folder, ending in `/`. */
   baseUrl: string;
   /** Model bytes of every graph the page uses (all but `judge`). */
   graphs: Partial<Record<GraphName, Uint8Array>>;
+  /** Every loaded file by its path in the pack (graphs too; version 2: external data, tokenizer…). */
+  files: Map<string, Uint8Array>;
   totalBytes: number;
   /** Bytes that came over the network (0 on a fully cached visit). */
   downloadedBytes: number;
@@ -26,7 +29,7 @@ export interface LoadedPack {
 
 export interface LoadOptions {
   /** Fixed, or chosen once the manifest is known (the EP may depend on its dtype). */
-  budget: DeviceBudget | ((m: Manifest) => DeviceBudget);
+  budget: DeviceBudget | ((m: AnyManifest) => DeviceBudget);
   store?: BlobStore | undefined;
   /** `loadedBytes`/`totalBytes` count the whole pack; `file` is the one in flight. */
   onProgress?: ((p: PackProgress) => void) | undefined;
@@ -41,7 +44,7 @@ export interface LoadOptions {
 export async function fetchManifest(
   baseUrl: string,
   opts: Pick<LoadOptions, 'signal' | 'fetchFn' | 'store'> = {},
-): Promise<Manifest> {
+): Promise<AnyManifest> {
   const url = new URL('pack.json', baseUrl).href;
   const fetchFn = opts.fetchFn ?? ((u, i) => fetch(u, i));
   let res: Response;
@@ -69,8 +72,10 @@ export async function fetchManifest(
 export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<LoadedPack> {
   const manifest = await fetchManifest(baseUrl, opts);
   const budget = typeof opts.budget === 'function' ? opts.budget(manifest) : opts.budget;
+  checkDeviceFeatures(manifest, budget);
   const totalBytes = checkPackSize(manifest, budget);
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
+  const files = new Map<string, Uint8Array>();
   let done = 0;
   let downloadedBytes = 0;
   const progress = (file: string, loadedBytes: number, fromCache: boolean) =>
@@ -101,7 +106,8 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
       await opts.store?.put(ref.sha256, bytes);
     }
     done += ref.bytes;
-    graphs[ref.graph as GraphName] = bytes;
+    files.set(ref.file, bytes);
+    if (ref.graph !== null) graphs[ref.graph as GraphName] = bytes;
   }
-  return { manifest, baseUrl, graphs, totalBytes, downloadedBytes };
+  return { manifest, baseUrl, graphs, files, totalBytes, downloadedBytes };
 }

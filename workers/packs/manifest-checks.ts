@@ -4,8 +4,9 @@
  * graph-io.ts, shared with the engine). A pack that passes the schema but would feed the engine mismatched tensors is
  * refused here, before any download, with the graph and tensor named.
  */
-import { fmtShape, graphIoProblems, type GraphKey } from './graph-io';
+import { fmtShape, graphIoProblems, graphIoProblemsV2, type GraphKey } from './graph-io';
 import type { Manifest } from './manifest';
+import { GRAPH_NAMES_V2, graphFilesV2, type ManifestV2 } from './manifest-v2';
 
 /** Returns human-readable problems; empty when the manifest is consistent. */
 export function checkManifest(m: Manifest): string[] {
@@ -45,5 +46,46 @@ export function checkManifest(m: Manifest): string[] {
   const files = [...Object.values(graphs), ...(m.examples?.references ?? [])].map((f) => f.file);
   const dup = files.find((f, i) => files.indexOf(f) !== i);
   if (dup !== undefined) problems.push(`file "${dup}" is listed twice`);
+  return problems;
+}
+
+/** Version 2's cross-field checks (docs/pack-contract-v2.md); empty when consistent. */
+export function checkManifestV2(m: ManifestV2): string[] {
+  const problems: string[] = [];
+  const t = m.tokenizer;
+  if (t.bos === t.eos) problems.push('tokenizer: bos and eos must be distinct ids');
+  if (m.scheduler.betaStart >= m.scheduler.betaEnd) problems.push('scheduler.betaStart must be below betaEnd');
+
+  const [C, H, W] = m.latent.shape;
+  if (m.preview.factors.length !== C)
+    problems.push(`preview.factors has ${m.preview.factors.length} rows, expected one per latent channel (${C})`);
+  const [Hm, Wm] = m.maskResolution;
+  if (Hm > H || Wm > W)
+    problems.push(`maskResolution ${fmtShape(m.maskResolution)} is finer than the latent ${fmtShape([H, W])}`);
+  if (new Set(m.maskLayers.map((l) => l.name)).size !== m.maskLayers.length)
+    problems.push('maskLayers: names must be unique');
+  const [, Ni, Di] = m.adapter.uncondImageTokens.shape;
+  if (Ni !== m.adapter.imageTokens || Di !== m.adapter.imageTokenDim)
+    problems.push(
+      `adapter.uncondImageTokens.shape ${fmtShape(m.adapter.uncondImageTokens.shape)} must be [1, imageTokens, imageTokenDim]`,
+    );
+
+  for (const key of GRAPH_NAMES_V2) problems.push(...graphIoProblemsV2(key, m.graphs[key], m));
+
+  if (!m.modes.includes(m.defaults.mode)) problems.push(`defaults.mode "${m.defaults.mode}" is not one of modes`);
+  // Every file the engine reads must carry a size and hash in `files`, and be listed once.
+  const needed = [
+    ...GRAPH_NAMES_V2.flatMap((k) => graphFilesV2(m.graphs[k])),
+    t.vocab,
+    t.merges,
+    m.adapter.uncondImageTokens.file,
+  ];
+  const dup = needed.find((f, i) => needed.indexOf(f) !== i);
+  if (dup !== undefined) problems.push(`file "${dup}" is used twice`);
+  for (const f of needed) if (!(f in m.files)) problems.push(`files: "${f}" has no size and sha256`);
+  const uncondBytes = 4 * Ni * Di;
+  const uncond = m.files[m.adapter.uncondImageTokens.file];
+  if (uncond !== undefined && uncond.bytes !== uncondBytes)
+    problems.push(`files: "${m.adapter.uncondImageTokens.file}" is ${uncond.bytes} bytes, expected ${uncondBytes}`);
   return problems;
 }

@@ -5,8 +5,9 @@
  */
 import type { z } from 'zod';
 import { packInvalid } from '../errors';
-import { checkManifest } from './manifest-checks';
-import { manifestSchema, type Manifest } from './manifest';
+import { checkManifest, checkManifestV2 } from './manifest-checks';
+import { manifestSchema } from './manifest';
+import { manifestV2Schema, type AnyManifest } from './manifest-v2';
 import { looksLikeHtml } from './sniff';
 
 const MANIFEST_FILE = 'pack.json';
@@ -21,23 +22,38 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return lines.join('; ');
 }
 
-/** Validates already-parsed JSON. */
-export function validateManifest(json: unknown): Manifest {
-  const result = manifestSchema.safeParse(json);
+/** Format versions this app reads: each has its own strict schema and checks. */
+export const FORMAT_VERSIONS = [1, 2] as const;
+
+function formatVersionOf(json: unknown): unknown {
+  return typeof json === 'object' && json !== null ? (json as { formatVersion?: unknown }).formatVersion : undefined;
+}
+
+/** Validates already-parsed JSON: the schema of its `formatVersion` (1 when absent or unknown: its error names the field). */
+export function validateManifest(json: unknown): AnyManifest {
+  const version = formatVersionOf(json);
+  if (typeof version === 'number' && !(FORMAT_VERSIONS as readonly number[]).includes(version)) {
+    throw packInvalid(
+      MANIFEST_FILE,
+      `formatVersion ${version} is not one this app reads (${FORMAT_VERSIONS.join(' or ')}); update the app or convert the pack again`,
+    );
+  }
+  const result = version === 2 ? manifestV2Schema.safeParse(json) : manifestSchema.safeParse(json);
   if (!result.success) {
     throw packInvalid(MANIFEST_FILE, `does not follow the pack contract: ${formatIssues(result.error.issues)}`);
   }
-  const problems = checkManifest(result.data);
+  const data = result.data;
+  const problems = data.formatVersion === 2 ? checkManifestV2(data) : checkManifest(data);
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).join('; ');
     const more = problems.length > MAX_LISTED ? `; … and ${problems.length - MAX_LISTED} more` : '';
     throw packInvalid(MANIFEST_FILE, `inconsistent pack: ${listed}${more}`);
   }
-  return result.data;
+  return data;
 }
 
 /** Parses and validates the text of `pack.json`. */
-export function parseManifest(text: string): Manifest {
+export function parseManifest(text: string): AnyManifest {
   if (looksLikeHtml(text)) {
     throw packInvalid(
       MANIFEST_FILE,

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyFile } from './integrity';
+import { filesToLoad } from './limits';
 import { parseManifest } from './parse';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'public', 'models');
@@ -16,7 +17,8 @@ describe.skipIf(packs.length === 0).each(packs)('shipped pack %s', (name) => {
     const dir = join(MODELS, name);
     const manifest = parseManifest(readFileSync(join(dir, 'pack.json'), 'utf8'));
     expect(manifest.name).toBe(name);
-    const files = [...Object.values(manifest.graphs), ...(manifest.examples?.references ?? [])];
+    const examples = manifest.formatVersion === 1 ? (manifest.examples?.references ?? []) : [];
+    const files = [...filesToLoad(manifest), ...examples];
     for (const ref of files) await verifyFile(ref, new Uint8Array(readFileSync(join(dir, ref.file))));
   });
 });

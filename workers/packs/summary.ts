@@ -2,10 +2,65 @@
  * What the page learns about a loaded pack: the manifest's user-facing parts, defaults as
  * full `Params`, example URLs resolved against the pack's address, and the runtime in use.
  */
-import type { Mode, PackSummary, RuntimeInfo } from '../protocol';
+import { PARAM_RANGES, type Mode, type PackSummary, type Params, type RuntimeInfo } from '../protocol';
 import type { Manifest } from './manifest';
+import type { AnyManifest, ManifestV2 } from './manifest-v2';
 
 export function summarizePack(
+  m: AnyManifest,
+  baseUrl: string,
+  totalBytes: number,
+  modes: readonly Mode[],
+  runtime: RuntimeInfo,
+): PackSummary {
+  return m.formatVersion === 2
+    ? summarizeV2(m, totalBytes, modes, runtime)
+    : summarizeV1(m, baseUrl, totalBytes, modes, runtime);
+}
+
+/** The default of a parameter a version-2 pack does not set (gammaNum: no scoring module). */
+function rangeDefault(key: 'gammaNum'): number {
+  const r = PARAM_RANGES.find((p) => p.key === key);
+  return r?.max ?? 1;
+}
+
+function summarizeV2(m: ManifestV2, totalBytes: number, modes: readonly Mode[], runtime: RuntimeInfo): PackSummary {
+  const defaults: Params = {
+    ...m.defaults,
+    gammaNum: rangeDefault('gammaNum'),
+    mode: modes.includes(m.defaults.mode) ? m.defaults.mode : (modes[0] ?? 'text'),
+    binaryMask: false,
+    scoring: false,
+  };
+  return {
+    name: m.name,
+    version: m.version,
+    description: m.description,
+    license: m.license,
+    imageSize: m.image.size,
+    referenceSize: m.reference.size,
+    // One map: the UNet averages its attention layers itself (wordAttention "mean-of-maskLayers").
+    layers: [
+      { name: 'mean of the UNet cross-attention layers', resolution: [m.maskResolution[0], m.maskResolution[1]] },
+    ],
+    maskResolution: [m.maskResolution[0], m.maskResolution[1]],
+    defaults,
+    modes: [...modes],
+    vocabulary: [], // byte-level BPE: every word is known
+    maxTokens: m.tokenizer.maxLength - 2,
+    examples: { references: [], prompts: [] },
+    totalBytes,
+    runtime,
+    model: {
+      formatVersion: 2,
+      base: m.source?.sd ?? 'Stable Diffusion 1.5',
+      adapter: m.adapter.variant,
+      guidance: 'masked-global',
+    },
+  };
+}
+
+function summarizeV1(
   m: Manifest,
   baseUrl: string,
   totalBytes: number,
@@ -45,5 +100,6 @@ export function summarizePack(
     },
     totalBytes,
     runtime,
+    model: null,
   };
 }

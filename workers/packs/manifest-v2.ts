@@ -1,0 +1,135 @@
+/**
+ * The executable form of docs/pack-contract-v2.md (format version 2: SD-1.5 + IP-Adapter
+ * packs written by `python3 -m models.convert`): the zod schema of `pack.json`. Strict like
+ * version 1 (manifest.ts), and separate from it: neither version loosens the other.
+ * Cross-field checks live in `manifest-checks.ts`.
+ */
+import { z } from 'zod';
+import { PARAM_RANGES, type Mode, type NumericParam } from '../protocol';
+import { packPath, sha256Hex, tensorSpec, type Manifest } from './manifest';
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+/** `defaults`' numbers (no gammaNum: version 2 has no scoring module), from protocol.ts's ranges. */
+function rangeSchemas(): Record<Exclude<NumericParam, 'gammaNum'>, z.ZodNumber> {
+  const entries = PARAM_RANGES.filter((r) => r.key !== 'gammaNum').map((r) => {
+    const n = r.integer ? z.number().int() : z.number();
+    return [r.key, (r.minInclusive ? n.min(r.min) : n.gt(r.min)).max(r.max)] as const;
+  });
+  return Object.fromEntries(entries) as Record<Exclude<NumericParam, 'gammaNum'>, z.ZodNumber>;
+}
+
+const resolution = z.tuple([posInt, posInt]);
+const rgb = z.tuple([z.number(), z.number(), z.number()]);
+
+export const graphSpecV2 = z.strictObject({
+  file: packPath,
+  /** Only for graphs over 2 GB; each is passed to ORT as `externalData: [{ path, data }]`. */
+  externalData: z.array(packPath).min(1).optional(),
+  inputs: z.array(tensorSpec).min(1),
+  outputs: z.array(tensorSpec).min(1),
+});
+export type GraphSpecV2 = z.infer<typeof graphSpecV2>;
+
+export const GRAPH_NAMES_V2 = ['textEncoder', 'imageEncoder', 'unet', 'decoder'] as const;
+export type GraphNameV2 = (typeof GRAPH_NAMES_V2)[number];
+
+/** Modes a version-2 pack may offer: no `realcustom` (no scoring module). */
+export const MODES_V2 = ['text', 'global', 'masked-global'] as const satisfies readonly Mode[];
+
+export const manifestV2Schema = z.strictObject({
+  format: z.literal('realcustom-pack'),
+  formatVersion: z.literal(2),
+  name: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
+  version: z.string().min(1),
+  license: z.string().min(1),
+  description: z.string(),
+  dtype: z.enum(['float32', 'float16']),
+  requiresShaderF16: z.boolean(),
+
+  image: z.strictObject({ size: posInt }),
+  reference: z.strictObject({ size: posInt, normalize: z.literal('clip') }),
+  latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().positive() }),
+  preview: z.strictObject({
+    type: z.literal('latent-rgb'),
+    factors: z.array(rgb).min(1),
+    bias: rgb,
+  }),
+
+  scheduler: z.strictObject({
+    type: z.literal('ddim'),
+    trainTimesteps: posInt,
+    betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
+    betaStart: z.number().positive(),
+    betaEnd: z.number().positive().lt(1),
+    prediction: z.enum(['epsilon', 'v_prediction']),
+    timestepSpacing: z.enum(['leading', 'trailing']),
+    stepsOffset: nonNegInt,
+    setAlphaToOne: z.boolean(),
+  }),
+
+  tokenizer: z.strictObject({
+    type: z.literal('clip-bpe'),
+    vocab: packPath,
+    merges: packPath,
+    maxLength: z.number().int().min(3),
+    lowercase: z.boolean(),
+    bos: nonNegInt,
+    eos: nonNegInt,
+    pad: nonNegInt,
+  }),
+
+  adapter: z.strictObject({
+    kind: z.literal('ip-adapter'),
+    variant: z.enum(['ip-adapter_sd15', 'ip-adapter-plus_sd15']),
+    imageTokens: posInt,
+    imageTokenDim: posInt,
+    uncondImageTokens: z.strictObject({
+      file: packPath,
+      dtype: z.literal('float32'),
+      shape: z.tuple([z.literal(1), posInt, posInt]),
+    }),
+  }),
+  modes: z.array(z.enum(MODES_V2)).min(1),
+
+  maskLayers: z.array(z.strictObject({ name: z.string().min(1), resolution })).min(1),
+  maskResolution: resolution,
+  wordAttention: z.literal('mean-of-maskLayers'),
+
+  graphs: z.strictObject({
+    textEncoder: graphSpecV2,
+    imageEncoder: graphSpecV2,
+    unet: graphSpecV2,
+    decoder: graphSpecV2,
+  }),
+  files: z.record(packPath, z.strictObject({ bytes: posInt, sha256: sha256Hex })),
+
+  defaults: z.strictObject({
+    ...rangeSchemas(),
+    mode: z.enum(MODES_V2),
+  }),
+
+  source: z
+    .strictObject({
+      sd: z.string(),
+      ipAdapter: z.string(),
+      imageEncoder: z.string(),
+      keys: z.record(z.string(), z.strictObject({ used: nonNegInt, notNeeded: nonNegInt })),
+    })
+    .optional(),
+});
+
+export type ManifestV2 = z.infer<typeof manifestV2Schema>;
+
+/** A manifest of either version; `formatVersion` tells them apart. */
+export type AnyManifest = Manifest | ManifestV2;
+
+export function isV2(m: AnyManifest): m is ManifestV2 {
+  return m.formatVersion === 2;
+}
+
+/** Every file a version-2 graph needs: the .onnx file, then its external data. */
+export function graphFilesV2(spec: GraphSpecV2): string[] {
+  return [spec.file, ...(spec.externalData ?? [])];
+}
