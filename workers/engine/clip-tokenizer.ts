@@ -8,7 +8,7 @@
  * each to the BPE positions it covers, so a target word of several BPE tokens marks all.
  */
 import type { PromptAnalysis, TokenInfo } from '../protocol';
-import { occurrences, splitWords, type Encoded, type PromptTokenizer } from './tokenizer';
+import { occurrenceAt, occurrences, splitWords, type Encoded, type PromptTokenizer } from './tokenizer';
 
 export interface ClipTokenizerSpec {
   /** vocab.json: token → id. */
@@ -139,13 +139,13 @@ export class ClipTokenizer implements PromptTokenizer {
     return { ids, tokens, truncatedWords, positions };
   }
 
-  analyze(prompt: string, targetWord: string): PromptAnalysis {
+  analyze(prompt: string, targetWord: string, targetIndex?: number): PromptAnalysis {
     const { tokens, truncatedWords, positions } = this.encode(prompt);
     const phrase = splitWords(targetWord);
-    const hits = occurrences(
-      tokens.map((t) => t.text),
-      phrase,
-    );
+    const texts = tokens.map((t) => t.text);
+    const at = targetIndex === undefined ? null : occurrenceAt(texts, phrase, targetIndex);
+    const hits =
+      targetIndex === undefined ? occurrences(texts, phrase) : at === null ? [] : phrase.map((_, j) => at + j);
     const targetPositions = [...new Set(hits.flatMap((i) => positions[i]!))].sort((a, b) => a - b);
     const problems: string[] = [];
     const shown = phrase.join(' ');

@@ -34,7 +34,8 @@ export interface Encoded {
 export interface PromptTokenizer {
   readonly maxLength: number;
   encode(text: string): Encoded;
-  analyze(prompt: string, targetWord: string): PromptAnalysis;
+  /** `targetIndex`: the word index (as the page's chips count) of the occurrence to target. */
+  analyze(prompt: string, targetWord: string, targetIndex?: number): PromptAnalysis;
 }
 
 export class WordTokenizer implements PromptTokenizer {
@@ -138,7 +139,7 @@ export class WordTokenizer implements PromptTokenizer {
 }
 
 /** `index` when the phrase's words start there, else null. */
-function occurrenceAt(words: readonly string[], phrase: readonly string[], index: number): number | null {
+export function occurrenceAt(words: readonly string[], phrase: readonly string[], index: number): number | null {
   if (!Number.isInteger(index) || index < 0 || phrase.length === 0) return null;
   return phrase.every((w, j) => words[index + j] === w) ? index : null;
 }
