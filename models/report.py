@@ -9,7 +9,8 @@ def fmt(x):
 
 
 def report(R):
-    L = []
+    L = ["Training-side figures from the Python sampler (models/evaluate.py, the engine's plan per mode). "
+         "The reference evaluation drives the engine itself: `npm run eval` → docs/results.md.\n"]
     L.append("### Text-to-image attribute accuracy (judge; per-caption checks)\n")
     L.append("| samples | background | class | colour | mean of the three |")
     L.append("|---|---|---|---|---|")

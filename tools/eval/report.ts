@@ -77,7 +77,9 @@ export async function writeReport(res: EvalResult, o: ReportOptions): Promise<st
       `${res.bench.cases.length} held-out benchmark cases (\`models/benchmark/\`, seed ${res.bench.meta.seed}); ` +
       `${res.options.steps} DDIM steps; ω_t ${P?.guidanceText}, ω_i ${P?.guidanceImage}, γ_scope ${P?.gammaScope}, γ_num ${P?.gammaNum}, ` +
       `mask reuse after step ${P?.maskReuseStep}, masked-global λ ${get(res, 'masked-global')?.config.params.globalScale ?? '–'}. ` +
-      `Same seed per case for every method (paired comparisons).`,
+      `Same seed per case for every method (paired comparisons). ` +
+      `This is the reference evaluation: it drives the engine itself; the training-side figures of the ` +
+      `Python sampler are in \`models/docs/results.md\`.`,
   );
   md.push('');
   md.push(
