@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import type { PackSummary } from '../../../workers/protocol';
 import { ProgressBar } from '../../ui/ProgressBar';
-import { formatDuration } from '../../lib/format';
 import { useStore } from '../../store';
 import { jobLabel } from './job-label';
 
