@@ -6,6 +6,9 @@
  */
 import type { PromptAnalysis, TokenInfo } from '../protocol';
 
+/** How many of the words past the limit the warning names. */
+const LISTED_CUT_WORDS = 8;
+
 export interface WordTokenizerSpec {
   vocab: readonly string[];
   maxLength: number;
@@ -124,7 +127,12 @@ export class WordTokenizer {
       );
     }
     if (truncatedWords.length > 0) {
-      problems.push(`The prompt is longer than ${this.maxWords} words; ignored: ${truncatedWords.join(' ')}.`);
+      // A few of the cut words, not hundreds: the chips fold the rest into one.
+      const shown = truncatedWords.slice(0, LISTED_CUT_WORDS).join(' ');
+      const more = truncatedWords.length - LISTED_CUT_WORDS;
+      problems.push(
+        `The prompt is longer than ${this.maxWords} words; ignored: ${shown}${more > 0 ? ` … and ${more} more words` : ''}.`,
+      );
     }
     return { tokens, targetPositions, truncatedWords, problems };
   }
