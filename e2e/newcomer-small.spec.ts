@@ -4,6 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { watchPageProblems } from './fixtures';
+import { setNumber } from './features-helpers';
 import { openApp } from './reliability-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -36,4 +37,14 @@ test('a 500-word prompt folds the words past the limit into one chip and names o
   // The warning names a few words, not hundreds.
   const warning = (await messages.textContent()) ?? '';
   expect(warning.split(' ').length).toBeLessThan(40);
+});
+
+test('lowering Steps below Mask reuse moves mask reuse, says so once, and Steps stays valid', async () => {
+  await setNumber(page, 'Steps', 20);
+  await setNumber(page, 'Mask reuse', 10);
+  await setNumber(page, 'Steps', 4);
+  const steps = page.getByLabel('Steps', { exact: true });
+  await expect(steps).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.getByLabel('Mask reuse', { exact: true })).toHaveValue('4');
+  await expect(page.getByText('Mask reuse step 10 is past the last step; moved to step 4.')).toHaveCount(1);
 });

@@ -1,7 +1,7 @@
 import { useId } from 'react';
-import { MODES, type Mode, type Params } from '../../../workers/protocol';
+import { MODES, type Mode, type NumericParam, type Params } from '../../../workers/protocol';
 import { Panel } from '../../ui/Panel';
-import { sanitizeParams } from '../../lib/params-sanitize';
+import { PARAM_RULES, sanitizeParams } from '../../lib/params-sanitize';
 import { useStore } from '../../store';
 import { NumberField } from './NumberField';
 import { MODE_HELP, PARAM_FIELDS, randomSeed } from './param-fields';
@@ -25,10 +25,13 @@ export function ParamsPanel() {
     );
   }
 
-  const update = (raw: Partial<Record<keyof Params, unknown>>): string[] => {
+  /** Stores the edit; returns the problems that belong to the edited field (so lowering Steps
+   * moves Mask reuse without marking Steps invalid: the panel's notice says so once). */
+  const update = (raw: Partial<Record<keyof Params, unknown>>, key?: NumericParam): string[] => {
     const result = sanitizeParams({ ...params, ...raw }, summary.defaults);
     setParams(result.params, result.problems);
-    return result.problems;
+    const label = PARAM_RULES.find((r) => r.key === key)?.label;
+    return label === undefined ? result.problems : result.problems.filter((p) => p.startsWith(`${label} `));
   };
   const atDefaults = JSON.stringify(params) === JSON.stringify(summary.defaults);
 
@@ -71,7 +74,7 @@ export function ParamsPanel() {
             help={field.help}
             step={field.step}
             value={params[field.key]}
-            commit={(text) => update({ [field.key]: text })}
+            commit={(text) => update({ [field.key]: text }, field.key)}
             current={problems}
             extra={
               field.key === 'seed' ? (
