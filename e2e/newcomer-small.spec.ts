@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { watchPageProblems } from './fixtures';
-import { setNumber } from './features-helpers';
+import { STAR_REFERENCE, setNumber } from './features-helpers';
 import { openApp } from './reliability-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -47,4 +47,40 @@ test('lowering Steps below Mask reuse moves mask reuse, says so once, and Steps 
   await expect(steps).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByLabel('Mask reuse', { exact: true })).toHaveValue('4');
   await expect(page.getByText('Mask reuse step 10 is past the last step; moved to step 4.')).toHaveCount(1);
+});
+
+test('a gallery card: Link says it was copied, Reuse brings the form into view', async () => {
+  test.setTimeout(300_000);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
+  await expect(page.getByTestId('reference-area')).toHaveAttribute('data-status', 'ready');
+  await promptBox(page).fill('a red star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await setNumber(page, 'Steps', 2);
+  await setNumber(page, 'Mask reuse', 1);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  const card = page.getByTestId('gallery-card').first();
+  await expect(card).toBeVisible({ timeout: 240_000 });
+
+  await card.getByRole('button', { name: 'Link', exact: true }).click();
+  await expect(card.getByRole('button', { name: 'Link copied' })).toBeVisible();
+
+  await promptBox(page).fill('something else');
+  await card.getByRole('button', { name: 'Reuse' }).click();
+  await expect(promptBox(page)).toHaveValue('a red star on grass');
+  await expect(promptBox(page)).toBeFocused();
+  await expect(promptBox(page)).toBeInViewport();
+});
+
+test('the backend radiogroup answers the arrow keys', async () => {
+  const group = page.getByRole('radiogroup', { name: 'Execution provider' });
+  const checked = group.getByRole('radio', { checked: true });
+  await expect(checked).toHaveText('WASM');
+  await checked.focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(group.getByRole('radio', { name: 'WebGPU' })).toHaveAttribute('aria-checked', 'true');
+  await expect(group.getByRole('radio', { name: 'WebGPU' })).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(group.getByRole('radio', { name: 'WASM' })).toHaveAttribute('aria-checked', 'true');
+  await expect(group.getByRole('radio', { name: 'WASM' })).toBeFocused();
 });
