@@ -72,6 +72,23 @@ test('a gallery card: Link says it was copied, Reuse brings the form into view',
   await expect(promptBox(page)).toBeInViewport();
 });
 
+test('a clamp message stays on its own field until that field changes', async () => {
+  await setNumber(page, 'Steps', 20);
+  const stepsField = page.locator('.param').filter({ has: page.getByLabel('Steps', { exact: true }) });
+  const steps = page.getByLabel('Steps', { exact: true });
+  await steps.fill('500');
+  await steps.press('Enter');
+  await expect(stepsField).toContainText('(got ‘500’); using 200.');
+  // Another field's edit leaves it in place.
+  await setNumber(page, 'Seed', 7);
+  await expect(stepsField).toContainText('(got ‘500’); using 200.');
+  await expect(steps).toHaveAttribute('aria-invalid', 'true');
+  // Its own change clears it.
+  await setNumber(page, 'Steps', 10);
+  await expect(stepsField).not.toContainText('using 200');
+  await expect(steps).toHaveAttribute('aria-invalid', 'false');
+});
+
 test('the backend radiogroup answers the arrow keys', async () => {
   const group = page.getByRole('radiogroup', { name: 'Execution provider' });
   const checked = group.getByRole('radio', { checked: true });

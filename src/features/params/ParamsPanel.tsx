@@ -25,13 +25,18 @@ export function ParamsPanel() {
     );
   }
 
-  /** Stores the edit; returns the problems that belong to the edited field (so lowering Steps
-   * moves Mask reuse without marking Steps invalid: the panel's notice says so once). */
-  const update = (raw: Partial<Record<keyof Params, unknown>>, key?: NumericParam): string[] => {
+  const update = (raw: Partial<Record<keyof Params, unknown>>): string[] => {
     const result = sanitizeParams({ ...params, ...raw }, summary.defaults);
     setParams(result.params, result.problems);
-    const label = PARAM_RULES.find((r) => r.key === key)?.label;
-    return label === undefined ? result.problems : result.problems.filter((p) => p.startsWith(`${label} `));
+    return result.problems;
+  };
+  /** Stores a field's edit; returns the problems that belong to that field and the value kept
+   * (so lowering Steps moves Mask reuse without marking Steps invalid: the panel's notice says so once). */
+  const commitField = (key: NumericParam, text: string) => {
+    const result = sanitizeParams({ ...params, [key]: text }, summary.defaults);
+    setParams(result.params, result.problems);
+    const label = PARAM_RULES.find((r) => r.key === key)?.label ?? key;
+    return { problems: result.problems.filter((p) => p.startsWith(`${label} `)), value: result.params[key] };
   };
   const atDefaults = JSON.stringify(params) === JSON.stringify(summary.defaults);
 
@@ -74,8 +79,7 @@ export function ParamsPanel() {
             help={field.help}
             step={field.step}
             value={params[field.key]}
-            commit={(text) => update({ [field.key]: text }, field.key)}
-            current={problems}
+            commit={(text) => commitField(field.key, text)}
             extra={
               field.key === 'seed' ? (
                 <button
