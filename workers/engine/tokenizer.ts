@@ -6,8 +6,9 @@
  */
 import type { PromptAnalysis, TokenInfo } from '../protocol';
 
-/** How many of the words past the limit the warning names. */
-const LISTED_CUT_WORDS = 8;
+/** The warning names every word past the limit up to this many; past it, the first 8 and a count. */
+const LISTED_CUT_WORDS = 12;
+const NAMED_OF_MANY = 8;
 
 export interface WordTokenizerSpec {
   vocab: readonly string[];
@@ -128,8 +129,9 @@ export class WordTokenizer {
     }
     if (truncatedWords.length > 0) {
       // A few of the cut words, not hundreds: the chips fold the rest into one.
-      const shown = truncatedWords.slice(0, LISTED_CUT_WORDS).join(' ');
-      const more = truncatedWords.length - LISTED_CUT_WORDS;
+      const named = truncatedWords.length > LISTED_CUT_WORDS ? NAMED_OF_MANY : truncatedWords.length;
+      const shown = truncatedWords.slice(0, named).join(' ');
+      const more = truncatedWords.length - named;
       problems.push(
         `The prompt is longer than ${this.maxWords} words; ignored: ${shown}${more > 0 ? ` … and ${more} more words` : ''}.`,
       );
