@@ -22,6 +22,14 @@ function allFinite(p: Params): boolean {
 }
 
 describe('sanitizeParams', () => {
+  it('names the on/off parameters by label, never by code name', () => {
+    const { problems } = sanitizeParams({ binaryMask: 'maybe', scoring: 'often' }, DEFAULTS);
+    expect(problems).toEqual([
+      'Binary mask must be on or off (got ‘maybe’); using off.',
+      'Mask scoring must be on or off (got ‘often’); using on.',
+    ]);
+  });
+
   it('keeps good values and reports nothing', () => {
     const { params, problems } = sanitizeParams({ steps: 10, seed: 42, gammaScope: 1 }, DEFAULTS);
     expect(problems).toEqual([]);

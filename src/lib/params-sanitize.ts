@@ -23,6 +23,12 @@ const PAGE_MAX: Partial<Record<NumericParam, number>> = {
 
 export const PARAM_RULES: readonly ParamRange[] = PARAM_RANGES.map((r) => ({ ...r, max: PAGE_MAX[r.key] ?? r.max }));
 
+/** The on/off parameters in words (a message never shows a code name such as `binaryMask`). */
+const BOOLEAN_LABELS = [
+  ['binaryMask', 'Binary mask'],
+  ['scoring', 'Mask scoring'],
+] as const;
+
 /** A number from a number or a numeric string ("12", " 0.5 "); NaN for anything else. */
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
@@ -78,14 +84,15 @@ export function sanitizeParams(raw: Record<string, unknown>, defaults: Params): 
     const fallback = sanitizeNumber(rule, defaults[rule.key], rule.min, []);
     params[rule.key] = has(rule.key) ? sanitizeNumber(rule, raw[rule.key], fallback, problems) : fallback;
   }
-  for (const key of ['binaryMask', 'scoring'] as const) {
+  for (const [key, label] of BOOLEAN_LABELS) {
     if (!has(key)) continue;
     const b = toBoolean(raw[key]);
-    if (b === null) problems.push(`${key} must be true or false (got ${describe(raw[key])}); using ${defaults[key]}.`);
+    if (b === null)
+      problems.push(`${label} must be on or off (got ${describe(raw[key])}); using ${defaults[key] ? 'on' : 'off'}.`);
     else params[key] = b;
   }
   if (params.maskReuseStep > params.steps) {
-    problems.push(`Mask reuse step ${params.maskReuseStep} is past the last step; using ${params.steps}.`);
+    problems.push(`Mask reuse step ${params.maskReuseStep} is past the last step; moved to step ${params.steps}.`);
     params.maskReuseStep = params.steps;
   }
   return { params, problems };

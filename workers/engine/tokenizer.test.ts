@@ -58,6 +58,19 @@ describe('word tokenizer', () => {
     expect(long.truncatedWords).toEqual(['on', 'star']);
   });
 
+  it('names a few of the cut words and counts the rest', () => {
+    const short = tok.analyze('a red star and a blue ball on grass', 'star');
+    expect(short.problems).toContain('The prompt is longer than 6 words; ignored: ball on grass.');
+    const long = tok.analyze(
+      `a red star ${Array.from({ length: 500 }, (_, i) => (i % 2 ? 'ball' : 'grass')).join(' ')}`,
+      'star',
+    );
+    expect(long.truncatedWords).toHaveLength(497);
+    expect(long.problems).toContain(
+      'The prompt is longer than 6 words; ignored: ball grass ball grass ball grass ball grass … and 489 more words.',
+    );
+  });
+
   it('names the characters it skips (emoji, letters outside a–z)', () => {
     const { problems, targetPositions } = tok.analyze('a red ⭐ star on grüne 🌿 grass', 'star');
     expect(targetPositions).toEqual([3]);

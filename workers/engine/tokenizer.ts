@@ -6,6 +6,10 @@
  */
 import type { PromptAnalysis, TokenInfo } from '../protocol';
 
+/** The warning names every word past the limit up to this many; past it, the first 8 and a count. */
+const LISTED_CUT_WORDS = 12;
+const NAMED_OF_MANY = 8;
+
 export interface WordTokenizerSpec {
   vocab: readonly string[];
   maxLength: number;
@@ -132,7 +136,13 @@ export class WordTokenizer implements PromptTokenizer {
       );
     }
     if (truncatedWords.length > 0) {
-      problems.push(`The prompt is longer than ${this.maxWords} words; ignored: ${truncatedWords.join(' ')}.`);
+      // A few of the cut words, not hundreds: the chips fold the rest into one.
+      const named = truncatedWords.length > LISTED_CUT_WORDS ? NAMED_OF_MANY : truncatedWords.length;
+      const shown = truncatedWords.slice(0, named).join(' ');
+      const more = truncatedWords.length - named;
+      problems.push(
+        `The prompt is longer than ${this.maxWords} words; ignored: ${shown}${more > 0 ? ` … and ${more} more words` : ''}.`,
+      );
     }
     return { tokens, targetPositions, truncatedWords, problems };
   }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { GalleryEntry } from '../../lib/gallery-db';
 import { downloadBlob, resultFileName } from '../../lib/result-png';
 import { shareUrl } from '../../lib/share-url';
@@ -13,13 +14,29 @@ export function GalleryCard({ entry }: { entry: GalleryEntry }) {
   const { params } = entry;
   const when = new Date(entry.createdAt).toLocaleString();
 
+  const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
+
   const restore = () => {
     const { setParams, setPromptAndTarget } = useStore.getState();
     setParams(params);
     setPromptAndTarget(entry.prompt, entry.targetWord, entry.targetIndex);
+    // Show where it went: the form, with the prompt focused.
+    const prompt = document.querySelector<HTMLElement>('.prompt-input');
+    prompt?.scrollIntoView({ block: 'center' });
+    prompt?.focus({ preventScroll: true });
   };
-  const copyLink = () =>
-    void navigator.clipboard?.writeText(shareUrl(window.location.href, { ...entry, params })).catch(() => undefined);
+  const copyLink = () => {
+    const url = shareUrl(window.location.href, { ...entry, params });
+    const done = (result: 'copied' | 'failed') => {
+      setCopied(result);
+      window.setTimeout(() => setCopied(null), 2500);
+    };
+    if (!navigator.clipboard) return done('failed');
+    navigator.clipboard.writeText(url).then(
+      () => done('copied'),
+      () => done('failed'),
+    );
+  };
 
   return (
     <li className="gallery-card" data-testid="gallery-card" data-id={entry.id}>
@@ -63,7 +80,7 @@ export function GalleryCard({ entry }: { entry: GalleryEntry }) {
           Reuse
         </button>
         <button type="button" className="text-button" onClick={copyLink} title="Copy a link with these settings">
-          Link
+          {copied === 'copied' ? 'Link copied' : copied === 'failed' ? 'Copy failed' : 'Link'}
         </button>
         <button
           type="button"

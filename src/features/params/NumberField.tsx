@@ -6,25 +6,25 @@ interface NumberFieldProps {
   help: string;
   value: number;
   step: number;
-  /** Validates and stores the typed text; returns the problems (empty when accepted as is). */
-  commit(text: string): string[];
-  /** The parameter problems that still hold: a message fades once another edit resolved it. */
-  current: readonly string[];
+  /** Validates and stores the typed text; returns the problems (empty when accepted as is) and the value kept. */
+  commit(text: string): { problems: string[]; value: number };
   extra?: ReactNode;
 }
 
 /**
  * A number input that edits freely (a half-typed "0." is fine) and commits on blur or
- * Enter, where the value is checked and clamped; the reason for a change is shown below.
+ * Enter, where the value is checked and clamped; the reason for a change is shown below
+ * until the value changes again.
  */
-export function NumberField({ label, help, value, step, commit, current, extra }: NumberFieldProps) {
+export function NumberField({ label, help, value, step, commit, extra }: NumberFieldProps) {
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
-  const [committed, setProblems] = useState<string[]>([]);
-  const problems = committed.filter((p) => current.includes(p));
+  const [committed, setCommitted] = useState<{ problems: string[]; value: number } | null>(null);
+  // The message stays on this field, whatever the other fields do, until this field's value changes.
+  const problems = committed !== null && Object.is(committed.value, value) ? committed.problems : [];
   const done = () => {
     if (draft === null) return;
-    setProblems(commit(draft));
+    setCommitted(commit(draft));
     setDraft(null);
   };
   return (

@@ -1,7 +1,7 @@
 import { useId } from 'react';
-import { MODES, type Mode, type Params } from '../../../workers/protocol';
+import { MODES, type Mode, type NumericParam, type Params } from '../../../workers/protocol';
 import { Panel } from '../../ui/Panel';
-import { sanitizeParams } from '../../lib/params-sanitize';
+import { PARAM_RULES, sanitizeParams } from '../../lib/params-sanitize';
 import { useStore } from '../../store';
 import { NumberField } from './NumberField';
 import { MODE_HELP, PARAM_FIELDS, randomSeed } from './param-fields';
@@ -29,6 +29,14 @@ export function ParamsPanel() {
     const result = sanitizeParams({ ...params, ...raw }, summary.defaults);
     setParams(result.params, result.problems);
     return result.problems;
+  };
+  /** Stores a field's edit; returns the problems that belong to that field and the value kept
+   * (so lowering Steps moves Mask reuse without marking Steps invalid: the panel's notice says so once). */
+  const commitField = (key: NumericParam, text: string) => {
+    const result = sanitizeParams({ ...params, [key]: text }, summary.defaults);
+    setParams(result.params, result.problems);
+    const label = PARAM_RULES.find((r) => r.key === key)?.label ?? key;
+    return { problems: result.problems.filter((p) => p.startsWith(`${label} `)), value: result.params[key] };
   };
   const atDefaults = JSON.stringify(params) === JSON.stringify(summary.defaults);
 
@@ -71,8 +79,7 @@ export function ParamsPanel() {
             help={field.help}
             step={field.step}
             value={params[field.key]}
-            commit={(text) => update({ [field.key]: text })}
-            current={problems}
+            commit={(text) => commitField(field.key, text)}
             extra={
               field.key === 'seed' ? (
                 <button

@@ -19,6 +19,7 @@ export function PromptPanel() {
   const clickWord = useStore((s) => s.clickWord);
   const suggestions = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.examples.prompts : NO_SUGGESTIONS));
   const vocabulary = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.vocabulary : NO_SUGGESTIONS));
+  const maxWords = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.maxTokens : Infinity));
   const backdrop = useRef<HTMLDivElement>(null);
   const id = useId();
 
@@ -28,6 +29,8 @@ export function PromptPanel() {
   const current = isCurrentAnalysis(analysis, prompt, selection);
   const tokens = current ? analysis.analysis.tokens : null;
   const messages = current ? promptMessages(analysis.analysis, phrase, vocabulary) : [];
+  // Words past the encoder's limit fold into one chip (a long paste makes one, not hundreds).
+  const cut = Math.max(0, words.length - maxWords);
 
   const pick = (index: number) => (event: MouseEvent) => clickWord(index, event.shiftKey);
   const pickByKey = (index: number) => (event: KeyboardEvent) => {
@@ -76,7 +79,7 @@ export function PromptPanel() {
         role="group"
         aria-label="Target word (shift-click for a phrase)"
       >
-        {words.map((word, index) => {
+        {words.slice(0, words.length - cut).map((word, index) => {
           const selected = selection !== null && index >= selection.first && index <= selection.last;
           const token = tokens?.[index];
           const state = token === undefined ? (tokens ? 'cut' : 'pending') : token.known ? 'known' : 'unknown';
@@ -100,6 +103,11 @@ export function PromptPanel() {
             </button>
           );
         })}
+        {cut > 0 && (
+          <span className="chip chip--cut chip--folded" title="Past the word limit: ignored">
+            +{cut} {cut === 1 ? 'word' : 'words'} past the limit
+          </span>
+        )}
       </div>
       <ul className="prompt-messages" aria-live="polite" data-testid="prompt-messages">
         {messages.map((m) => (
