@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { PARAM_RANGES, type Mode, type NumericParam } from '../protocol';
-import { packPath, sha256Hex, tensorSpec, type Manifest } from './manifest';
+import { packPath, schedulerSchema, sha256Hex, tensorSpec, type Manifest } from './manifest';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -57,17 +57,7 @@ export const manifestV2Schema = z.strictObject({
     bias: rgb,
   }),
 
-  scheduler: z.strictObject({
-    type: z.literal('ddim'),
-    trainTimesteps: posInt,
-    betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
-    betaStart: z.number().positive(),
-    betaEnd: z.number().positive().lt(1),
-    prediction: z.enum(['epsilon', 'v_prediction']),
-    timestepSpacing: z.enum(['leading', 'trailing']),
-    stepsOffset: nonNegInt,
-    setAlphaToOne: z.boolean(),
-  }),
+  scheduler: schedulerSchema,
 
   tokenizer: z.strictObject({
     type: z.literal('clip-bpe'),

@@ -12,6 +12,19 @@ import { MODES, PARAM_RANGES, type NumericParam } from '../protocol';
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
 
+/** The DDIM scheduler block, the same in every pack format version. */
+export const schedulerSchema = z.strictObject({
+  type: z.literal('ddim'),
+  trainTimesteps: posInt,
+  betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
+  betaStart: z.number().positive(),
+  betaEnd: z.number().positive().lt(1),
+  prediction: z.enum(['epsilon', 'v_prediction']),
+  timestepSpacing: z.enum(['leading', 'trailing']),
+  stepsOffset: nonNegInt,
+  setAlphaToOne: z.boolean(),
+});
+
 /** `defaults`' numbers, from the one table of parameter ranges (protocol.ts). */
 function rangeSchemas(): Record<NumericParam, z.ZodNumber> {
   const entries = PARAM_RANGES.map((r) => {
@@ -67,17 +80,7 @@ export const manifestSchema = z.strictObject({
   reference: z.strictObject({ size: posInt }),
   latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().positive() }),
 
-  scheduler: z.strictObject({
-    type: z.literal('ddim'),
-    trainTimesteps: posInt,
-    betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
-    betaStart: z.number().positive(),
-    betaEnd: z.number().positive().lt(1),
-    prediction: z.enum(['epsilon', 'v_prediction']),
-    timestepSpacing: z.enum(['leading', 'trailing']),
-    stepsOffset: nonNegInt,
-    setAlphaToOne: z.boolean(),
-  }),
+  scheduler: schedulerSchema,
 
   tokenizer: z.strictObject({
     type: z.literal('word'),
