@@ -81,28 +81,29 @@ test.describe('refused with a reason', () => {
 
 test.describe('accepted, with what the person should know', () => {
   test('an 8000×8000 photo is decoded off the main thread and scaled down', async () => {
-    // Longest gap between animation frames while decoding: the page must keep painting.
+    // The longest task the main thread ran while decoding (Long Tasks API): decoding or scaling
+    // 64 megapixels on the main thread is a task of seconds; off it, the page's own tasks stay
+    // short. (Gaps between animation frames were measured here before: on a loaded 2-core CI
+    // machine they also count time the renderer waits for a CPU, so they failed with no
+    // main-thread work at all.)
     await page.evaluate(() => {
-      const w = window as unknown as { maxFrameGap: number; stopWatch: boolean };
-      w.maxFrameGap = 0;
-      w.stopWatch = false;
-      let last = performance.now();
-      const tick = (now: number) => {
-        w.maxFrameGap = Math.max(w.maxFrameGap, now - last);
-        last = now;
-        if (!w.stopWatch) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
+      const w = window as unknown as { longestTask: number; taskObserver: PerformanceObserver };
+      w.longestTask = 0;
+      w.taskObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.longestTask = Math.max(w.longestTask, entry.duration);
+      });
+      w.taskObserver.observe({ type: 'longtask' });
     });
     await pick(page, 'huge-8000.jpg');
     await expect(accepted(page)).toContainText('1024×1024', { timeout: 60_000 });
     await expect(accepted(page)).toContainText('Scaled down from 8000×8000 to 1024×1024');
-    const gap = await page.evaluate(() => {
-      const w = window as unknown as { maxFrameGap: number; stopWatch: boolean };
-      w.stopWatch = true;
-      return w.maxFrameGap;
+    const longest = await page.evaluate(() => {
+      const w = window as unknown as { longestTask: number; taskObserver: PerformanceObserver };
+      w.taskObserver.disconnect();
+      return w.longestTask;
     });
-    expect(gap, 'longest main-thread stall while decoding (ms)').toBeLessThan(500);
+    test.info().annotations.push({ type: 'longest main-thread task (ms)', description: longest.toFixed(0) });
+    expect(longest, 'longest main-thread task while decoding (ms)').toBeLessThan(400);
     await expectNextJobRuns(page);
     before.gallery += 1;
   });
