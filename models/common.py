@@ -48,7 +48,7 @@ def make_image(cfg):
 
 
 def make_judge(cfg):
-    return Judge(cfg["judge_ch"], len(tw.BACKGROUNDS), len(tw.CLASSES), len(tw.COLOR_NAMES), len(tw.PATTERNS))
+    return Judge(cfg["judge_ch"], len(tw.BACKGROUNDS), len(tw.CLASSES), len(tw.COLOR_NAMES))
 
 
 def load_models(wd, cfg):

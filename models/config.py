@@ -10,16 +10,16 @@ FULL = dict(
     text_dim=64, text_layers=2, text_heads=4,
     vit_dim=64, vit_layers=3, vit_heads=4, patch=4, embed_dim=64,
     ch1=48, ch2=96, heads=4, global_tokens=4, score_hidden=64,
-    judge_ch=32,
+    judge_ch=16,
     # data
     n_train=16000, n_adapt=8000, n_test=1000, seed=1234,
     # training budgets (minutes of wall time, CPU) and batch sizes
     enc_minutes=4.0, enc_batch=64, enc_lr=1e-3,
-    unet_minutes=65.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.3,
+    unet_minutes=150.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.3,
     # both adapters get the same data and budget (the comparison is fair); adapt_fg_w weights
     # the target region in their loss
-    rc_minutes=12.0, ip_minutes=12.0, adapt_batch=32, adapt_lr=1e-3, adapt_fg_w=4.0,
-    judge_minutes=6.0, judge_batch=128,
+    rc_minutes=9.0, ip_minutes=9.0, adapt_batch=32, adapt_lr=1e-3, adapt_fg_w=4.0,
+    judge_minutes=22.0, judge_batch=64,
     max_steps=None, ckpt_every_s=180, snapshot_step=400,
     # evaluation
     eval_n_t2i=64, eval_n_loc=200, eval_n_custom=24, eval_steps=20,

@@ -18,6 +18,7 @@ from . import diffusion as D
 from . import toyworld as tw
 from .nets import UNet
 from .common import ROOT, get_cfg, load_data, load_models, log, to_img, workdir
+from .judge_objects import crops, drawn, find_objects
 from .nets import Decoder, s2d, word_attention
 
 torch.set_num_threads(2)
@@ -91,25 +92,63 @@ def sample(M, cfg, ids, seed=0, steps=20, w_text=7.5, w_img=12.5, mode="text", t
     return (img, mask) if return_masks else img
 
 
-def judge_probs(j, img):
+def judge_out(j, img):
+    """background probs [B,n_bg] and, per image, the objects the judge finds (judge_objects)."""
     with torch.no_grad():
-        lb, lc, lcol, lp = j(img)
-    return lb.softmax(-1), lc.sigmoid(), lcol.sigmoid(), lp.sigmoid()
+        lb = j(img)[0]
+    return dict(bg=lb.softmax(-1), objects=find_objects(j, img))
 
 
 def attr_accuracy(j, img, ds, idx):
-    """per-caption checks: background (argmax), each object's class and named color (presence > 0.5)."""
-    pb, pc, pcol, _ = judge_probs(j, img)
-    res = {"background": [], "class": [], "color": []}
+    """Per caption: background (argmax); per named object its class drawn and, when the caption names
+    its colour, that class drawn in that colour (bound per object); `objects` = the object complete."""
+    J = judge_out(j, img)
+    res = {"background": [], "class": [], "color": [], "objects": []}
     for r, i in enumerate(idx):
-        res["background"].append(float(pb[r].argmax() == ds["bg"][i]))
+        res["background"].append(float(J["bg"][r].argmax() == ds["bg"][i]))
+        found = J["objects"][r]
         for k in range(ds["nobj"][i]):
-            res["class"].append(float(pc[r, ds["cls"][i, k]] > 0.5))
-            if ds["color"][i, k] >= 0:
-                res["color"].append(float(pcol[r, ds["color"][i, k]] > 0.5))
+            c, col = int(ds["cls"][i, k]), int(ds["color"][i, k])
+            ok = float(drawn(found, c))
+            res["class"].append(ok)
+            if col >= 0:
+                ok = float(drawn(found, c, col))
+                res["color"].append(ok)
+            res["objects"].append(ok)
     out = {k: float(np.mean(v)) for k, v in res.items()}
     out["mean"] = float(np.mean([out["background"], out["class"], out["color"]]))
-    out["all_checks"] = float(np.mean(sum(res.values(), [])))
+    out["all_checks"] = float(np.mean(res["background"] + res["class"] + res["color"]))
+    return out
+
+
+def judge_on_oracle(j, ds, idx):
+    """The judge's own accuracy on the generator's renders: each object in its true (visible) mask
+    (class by the crop classifier, named colour by the colour map's majority), the caption checks
+    of attr_accuracy with the regions it finds itself (as generated images get), and false alarms."""
+    img = to_img(ds["images"][idx])
+    with torch.no_grad():
+        _, _, col_map = j(img)
+    res = {"object_class": [], "object_color": []}
+    rows, masks, truth = [], [], []
+    for r, i in enumerate(idx):
+        for k in range(ds["nobj"][i]):
+            m = torch.from_numpy(ds["masks"][i, k] > 127)
+            if int(m.sum()) < 12:
+                continue
+            rows.append(r)
+            masks.append(m.float())
+            truth.append(int(ds["cls"][i, k]))
+            if ds["color"][i, k] >= 0:
+                counts = torch.bincount(col_map[r].argmax(0)[m], minlength=col_map.shape[1])
+                res["object_color"].append(float(counts.argmax() == int(ds["color"][i, k])))
+    with torch.no_grad():
+        pred = j.crop_net(crops(img[rows], torch.stack(masks))).argmax(-1)
+    res["object_class"] = (pred == torch.tensor(truth)).float().tolist()
+    found = judge_out(j, img)["objects"]
+    res["absent_class_seen"] = [float(drawn(found[r], c)) for r, i in enumerate(idx) for c in range(len(tw.CLASSES))
+                                if c not in set(int(x) for x in ds["cls"][i, :ds["nobj"][i]])]
+    out = {k: float(np.mean(v)) for k, v in res.items()}
+    out.update({f"caption_{k}": v for k, v in attr_accuracy(j, img, ds, idx).items()})
     return out
 
 
@@ -178,7 +217,8 @@ def color_hits(img, rgb, thr=0.25):
 def eval_custom(M, cfg, n, steps, w_text, w_img, gamma_scope, seed=0, figpath=None):
     """Held-out reference designs; prompt 'a <cls> and a <color> <cls2> <bg>'. Likeness: share of
     pixels with the reference's main colour inside the target mask; leakage: outside it; text
-    fidelity: judge checks of the other object's colour/class and the background."""
+    fidelity: judge checks of the background, the other object drawn in its colour, and the target's
+    class drawn (also reported alone as target_drawn)."""
     rng = np.random.default_rng(seed)
     prompts, refs, designs, meta = [], [], [], []
     for i in range(n):
@@ -212,13 +252,16 @@ def eval_custom(M, cfg, n, steps, w_text, w_img, gamma_scope, seed=0, figpath=No
         hit = torch.stack([color_hits(img[i:i + 1], designs[i]["c1"])[0] for i in range(n)])
         inside = (hit * m).sum((1, 2)) / m.sum((1, 2)).clamp(min=1)
         outside = (hit * ~m).sum((1, 2)) / (~m).sum((1, 2)).clamp(min=1)
-        pb, pc, pcol, _ = judge_probs(M["judge"], img)
-        fid = []
+        J = judge_out(M["judge"], img)
+        fid, seen = [], []
         for i, (cls, cls2, col, bg) in enumerate(meta):
-            fid += [float(pb[i].argmax() == tw.BACKGROUNDS.index(bg)), float(pc[i, tw.CLASSES.index(cls2)] > 0.5),
-                    float(pcol[i, tw.COLOR_NAMES.index(col)] > 0.5), float(pc[i, tw.CLASSES.index(cls)] > 0.5)]
+            c, c2, k = tw.CLASSES.index(cls), tw.CLASSES.index(cls2), tw.COLOR_NAMES.index(col)
+            found = J["objects"][i]
+            fid += [float(J["bg"][i].argmax() == tw.BACKGROUNDS.index(bg)), float(drawn(found, c2, k)),
+                    float(drawn(found, c))]
+            seen.append(float(drawn(found, c)))
         res[mode] = dict(likeness_in_mask=float(inside.mean()), leakage_outside_mask=float(outside.mean()),
-                         text_fidelity=float(np.mean(fid)))
+                         text_fidelity=float(np.mean(fid)), target_drawn=float(np.mean(seen)))
     if figpath:
         k = min(n, 8)
         rows = []
@@ -260,7 +303,7 @@ def main(argv=None):
     R = {"area_stats": stats, "gamma_scope": gs}
     # judge on real held-out scenes (its own ceiling)
     idx = np.arange(min(256, len(ds["ids"])))
-    R["judge_on_real"] = attr_accuracy(M["judge"], to_img(ds["images"][idx]), ds, idx)
+    R["judge_on_real"] = judge_on_oracle(M["judge"], ds, idx)
     log(wd, "evaluate", f"judge on real: {R['judge_on_real']}")
     steps = cfg["eval_steps"]
     best = None

@@ -78,7 +78,11 @@ class JudgeW(nn.Module):
         self.j = j
 
     def forward(self, image):
-        return self.j(image)
+        bg, cls_map, col_map = self.j(image)
+        cls, obj = self.j.presence(cls_map, col_map)
+        # any object in colour k: the expected count summed over classes, on the same scale
+        col = (obj * 4.0 + self.j.min_area).sum(1)
+        return bg, cls, (col - self.j.min_area) / 4.0, obj
 
 
 def specs(cfg):
@@ -102,7 +106,7 @@ def specs(cfg):
         "decoder": ([("latent", f, [1, C, H, H])], [("image", f, [1, 3, S, S])]),
         "judge": ([("image", f, [b, 3, S, S])], [("bg_logits", f, [b, len(tw.BACKGROUNDS)]), ("class_logits", f, [b, len(tw.CLASSES)]),
                                                  ("color_logits", f, [b, len(tw.COLOR_NAMES)]),
-                                                 ("pattern_logits", f, [b, len(tw.PATTERNS)])]),
+                                                 ("object_logits", f, [b, len(tw.CLASSES), len(tw.COLOR_NAMES)])]),
     }
 
 

@@ -17,12 +17,12 @@ def tiny_models(seed=0, config="tiny"):
     """seeded random networks; config "full" gives the shipped pack's shapes (for benchmarks)"""
     cfg = get_cfg(config)
     torch.manual_seed(seed)
-    m = dict(text=make_text(cfg), image=make_image(cfg), unet=UNet(cfg, "realcustom"), unet_ip=UNet(cfg, "ip"),
-             judge=make_judge(cfg))
+    m = dict(text=make_text(cfg), image=make_image(cfg), unet=UNet(cfg, "realcustom"), unet_ip=UNet(cfg, "ip"))
     # adapters start at zero value-projections; give them weights so the image branch matters
     for u in (m["unet"], m["unet_ip"]):
         for layer in u.ad.values():
             torch.nn.init.normal_(layer.v.weight, std=0.2)
+    m["judge"] = make_judge(cfg)  # last, so a change to the judge leaves the other graphs' weights alone
     for v in m.values():
         v.eval()
     return cfg, m

@@ -374,20 +374,51 @@ def word_attention(probs, target, hw):
 
 
 class Judge(nn.Module):
-    """image [B,3,S,S] -> logits for background (softmax), class/color/pattern presence (sigmoid)."""
+    """Per-object judge: image [B,3,S,S] -> background logits [B,n_bg], per-pixel class logits
+    [B,n_cls+1,S,S] (index 0 = no object) and per-pixel colour logits [B,n_col,S,S] (meaningful on
+    object pixels). Trained on the generator's masks, so each object is judged where it is drawn;
+    `presence` turns the maps into image-level checks bound per object (a red star, not a star and
+    something red)."""
 
-    def __init__(self, ch, n_bg, n_cls, n_col, n_pat):
+    def __init__(self, ch, n_bg, n_cls, n_col, min_area=12.0):
         super().__init__()
         c = ch
-        self.f = nn.Sequential(
-            nn.Conv2d(3, c, 3, padding=1), nn.SiLU(), nn.Conv2d(c, c, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), nn.SiLU(), nn.Conv2d(2 * c, 2 * c, 3, padding=1), nn.SiLU(),
-            nn.Conv2d(2 * c, 4 * c, 3, stride=2, padding=1), nn.SiLU(), nn.Conv2d(4 * c, 4 * c, 3, padding=1), nn.SiLU())
-        self.heads = nn.ModuleList([nn.Linear(4 * c, n) for n in (n_bg, n_cls, n_col, n_pat)])
+        self.min_area = min_area
+        self.e1 = nn.Sequential(nn.Conv2d(3, c, 3, padding=1), nn.SiLU(), nn.Conv2d(c, c, 3, padding=1), nn.SiLU())
+        self.e2 = nn.Sequential(nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), nn.SiLU(),
+                                nn.Conv2d(2 * c, 2 * c, 3, padding=1), nn.SiLU())
+        self.e3 = nn.Sequential(nn.Conv2d(2 * c, 4 * c, 3, stride=2, padding=1), nn.SiLU(),
+                                nn.Conv2d(4 * c, 4 * c, 3, padding=1), nn.SiLU(), nn.Conv2d(4 * c, 4 * c, 3, padding=1), nn.SiLU())
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.d2 = nn.Sequential(nn.Conv2d(6 * c, 2 * c, 3, padding=1), nn.SiLU())
+        self.d1 = nn.Sequential(nn.Conv2d(3 * c, c, 3, padding=1), nn.SiLU(), nn.Conv2d(c, c, 3, padding=1), nn.SiLU())
+        self.bg = nn.Linear(4 * c, n_bg)
+        self.cls = nn.Conv2d(c, n_cls + 1, 1)
+        self.col = nn.Conv2d(c, n_col, 1)
+        # class of one object from its crop (RGB + its mask, 16x16, square box around the mask):
+        # the silhouette fills the input, so shape is easy to see (models/judge_objects.py)
+        self.crop_net = nn.Sequential(
+            nn.Conv2d(4, 2 * c, 3, padding=1), nn.SiLU(), nn.Conv2d(2 * c, 2 * c, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(2 * c, 4 * c, 3, padding=1), nn.SiLU(), nn.Conv2d(4 * c, 4 * c, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(4 * c, 4 * c, 3, padding=1), nn.SiLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * c, n_cls))
 
     def forward(self, x):
-        h = self.f(x).mean((2, 3))
-        return tuple(hd(h) for hd in self.heads)
+        h1 = self.e1(x)
+        h2 = self.e2(h1)
+        h3 = self.e3(h2)
+        d2 = self.d2(torch.cat([self.up(h3), h2], 1))
+        d1 = self.d1(torch.cat([self.up(d2), h1], 1))
+        return self.bg(h3.mean((2, 3))), self.cls(d1), self.col(d1)
+
+    def presence(self, cls_map, col_map):
+        """Image-level logits from the maps: class c drawn ([B,n_cls]) and class c drawn in colour k
+        ([B,n_cls,n_col]): (expected pixel count - min_area) / 4, so > 0 means at least `min_area`
+        pixels (p10 of object areas is ~65 px at 32x32)."""
+        pc = cls_map.softmax(1)[:, 1:]  # [B,n_cls,S,S]
+        pk = col_map.softmax(1)  # [B,n_col,S,S]
+        cls_count = pc.sum((2, 3))
+        obj_count = torch.bmm(pc.flatten(2), pk.flatten(2).transpose(1, 2))  # [B,n_cls,n_col]
+        return (cls_count - self.min_area) / 4.0, (obj_count - self.min_area) / 4.0
 
 
 def count(m):

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from . import diffusion as D
 from . import toyworld as tw
 from .common import get_cfg, load_data, log, make_image, make_judge, make_text, to_img, workdir
+from .judge_objects import crops
 from .nets import UNet, count, is_adapter_param, s2d
 
 torch.set_num_threads(2)
@@ -301,17 +302,21 @@ def stage_adapter(cfg, wd, kind):
 
 
 def judge_targets(ds, idx):
-    B = len(idx)
+    """Per-pixel labels from the generator's visible masks: class map (0 = no object, else class + 1)
+    and colour map (the object's named colour; -100 = ignored: no object, or a custom design)."""
+    m = ds["masks"][idx] > 127  # [B,3,S,S]
+    on = m.any(1)
+    k = m.argmax(1)  # which object covers the pixel
+    cls = np.take_along_axis(ds["cls"][idx].astype(np.int64)[:, :, None, None], k[:, None], 1)[:, 0]
+    col = np.take_along_axis(ds["color"][idx].astype(np.int64)[:, :, None, None], k[:, None], 1)[:, 0]
+    ycls = np.where(on, cls + 1, 0)
+    ycol = np.where(on & (col >= 0), col, -100)
     bg = torch.from_numpy(ds["bg"][idx].astype(np.int64))
-    multi = []
-    for key, n in (("cls", len(tw.CLASSES)), ("color", len(tw.COLOR_NAMES)), ("pattern", len(tw.PATTERNS))):
-        y = np.zeros((B, n), np.float32)
-        a = ds[key][idx]
-        for j in range(3):
-            ok = a[:, j] >= 0
-            y[np.where(ok)[0], a[ok, j]] = 1.0
-        multi.append(torch.from_numpy(y))
-    return bg, multi
+    return bg, torch.from_numpy(ycls), torch.from_numpy(ycol)
+
+
+def blur3(img):
+    return F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
 
 
 def stage_judge(cfg, wd):
@@ -325,17 +330,30 @@ def stage_judge(cfg, wd):
     def step(i):
         idx = rng.integers(0, N, B)
         img = to_img(ds["images"][idx])
-        # robustness to generator artefacts: small gaussian noise / blur
+        # robustness to generator artefacts: softness and noise
+        if rng.uniform() < 0.5:
+            img = torch.lerp(img, blur3(img), float(rng.uniform(0.3, 1.0)))
         img = img + torch.randn_like(img) * float(rng.uniform(0, 0.15))
-        bg, (yc, ycol, yp) = judge_targets(ds, idx)
-        lb, lc, lcol, lp = j(img)
-        # pattern labels only exist for named objects; custom objects are unlabeled (treated as absent)
-        loss = F.cross_entropy(lb, bg) + F.binary_cross_entropy_with_logits(lc, yc) + \
-            F.binary_cross_entropy_with_logits(lcol, ycol) + F.binary_cross_entropy_with_logits(lp, yp)
+        bg, ycls, ycol = judge_targets(ds, idx)
+        lb, lc, lcol = j(img)
+        loss_map = F.cross_entropy(lb, bg) + F.cross_entropy(lc, ycls) + F.cross_entropy(lcol, ycol, ignore_index=-100)
+        # crop classifier on each object's (loosely) true mask: eroded or dilated by a pixel at
+        # times, as the regions found in generated images are
+        m = torch.from_numpy(ds["masks"][idx] > 127).float()  # [B,3,S,S]
+        r = float(rng.uniform())
+        if r < 0.25:
+            m = F.max_pool2d(m, 3, stride=1, padding=1)
+        elif r < 0.5:
+            m = -F.max_pool2d(-m, 3, stride=1, padding=1)
+        keep = (m.sum((2, 3)) >= 12) & torch.from_numpy(ds["cls"][idx] >= 0)
+        b_i, o_i = torch.nonzero(keep, as_tuple=True)
+        lcrop = F.cross_entropy(j.crop_net(crops(img[b_i], m[b_i, o_i])),
+                                torch.from_numpy(ds["cls"][idx].astype(np.int64))[b_i, o_i])
+        loss = loss_map + lcrop
         opt.zero_grad()
         loss.backward()
         opt.step()
-        return [loss.item()]
+        return [loss_map.item(), lcrop.item()]
     loop.run(step, 2e-3, warmup=20)
     torch.save({"models": {"judge": j.state_dict()}}, Path(wd) / "judge.pt")
 

@@ -203,6 +203,7 @@ describe('judge-based text fidelity', () => {
     background: softmax([0, 5, 1]), // says background 1
     classes: Float32Array.from([0.9, 0.2, 0.8]), // class 0 and 2 present
     colors: Float32Array.from([0.1, 0.7]), // colour 1 present
+    objects: null,
   };
 
   it('checks the background and each non-target object’s class and colour', () => {
@@ -221,6 +222,15 @@ describe('judge-based text fidelity', () => {
     expect(some.otherClass).toBe(0.5);
     expect(some.otherColor).toBe(0.5);
     expect(some.targetClass).toBe(0);
+  });
+
+  it('binds the colour to the object when the judge gives per-object presence', () => {
+    // classes 0..2 × colours 0..1: only class 2 is drawn in colour 1 (colour 1 is present overall)
+    const bound = { ...probs, objects: Float32Array.from([0.1, 0.2, 0.1, 0.1, 0.1, 0.9]) };
+    const truth = { background: 1, others: [{ cls: 0, color: 1 }], targetClass: 2 };
+    expect(textFidelity(probs, truth).otherColor).toBe(1); // unbound: some object is colour 1
+    expect(textFidelity(bound, truth).otherColor).toBe(0); // bound: class 0 is not drawn in colour 1
+    expect(textFidelity(bound, { ...truth, others: [{ cls: 2, color: 1 }] }).otherColor).toBe(1);
   });
 
   it('softmax / sigmoid / argmax', () => {

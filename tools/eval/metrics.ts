@@ -246,6 +246,12 @@ export interface JudgeProbs {
   background: Float32Array; // softmax over backgrounds
   classes: Float32Array; // sigmoid presence per class
   colors: Float32Array; // sigmoid presence per named colour
+  /**
+   * Sigmoid presence of class c drawn in colour k, row-major [class][colour] (the per-object
+   * judge's `object_logits`); null for an older judge, whose colour check is then unbound
+   * (some object in that colour, not necessarily the named one).
+   */
+  objects: Float32Array | null;
 }
 
 export interface CaptionTruth {
@@ -273,7 +279,10 @@ export function argmax(xs: ArrayLike<number>): number {
 export function textFidelity(p: JudgeProbs, t: CaptionTruth): TextFidelity {
   const bg = argmax(p.background) === t.background ? 1 : 0;
   const cls = t.others.map((o) => (p.classes[o.cls]! > 0.5 ? 1 : 0));
-  const col = t.others.map((o) => (p.colors[o.color]! > 0.5 ? 1 : 0));
+  const nColors = p.colors.length;
+  const col = t.others.map((o) =>
+    (p.objects ? p.objects[o.cls * nColors + o.color]! : p.colors[o.color]!) > 0.5 ? 1 : 0,
+  );
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     score: mean([bg, ...cls, ...col]),

@@ -66,11 +66,19 @@ export class EvalModels {
       const bg = await read('bg_logits', res.bg_logits);
       const cls = await read('class_logits', res.class_logits);
       const col = await read('color_logits', res.color_logits);
+      // The per-object judge (toy world v3 on) binds colour to class: [batch, classes, colours].
+      const obj = res.object_logits ? await this.backend.read(res.object_logits) : null;
+      const objWidth = res.object_logits ? res.object_logits.dims[1]! * res.object_logits.dims[2]! : 0;
       for (const h of Object.values(res)) this.backend.dispose(h);
       this.backend.dispose(input);
       chunk.forEach((_, b) => {
         const row = (t: { data: Float32Array; width: number }) => t.data.subarray(b * t.width, (b + 1) * t.width);
-        out.push({ background: softmax(row(bg)), classes: sigmoid(row(cls)), colors: sigmoid(row(col)) });
+        out.push({
+          background: softmax(row(bg)),
+          classes: sigmoid(row(cls)),
+          colors: sigmoid(row(col)),
+          objects: obj ? sigmoid(obj.subarray(b * objWidth, (b + 1) * objWidth)) : null,
+        });
       });
     }
     return out;
