@@ -1,26 +1,23 @@
-import { existsSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { canvasStats, setNumber, type CanvasStats } from './features-helpers';
 import { waitForPack } from './helpers';
 
 /**
- * A format-version-2 pack (SD-1.5 topology + IP-Adapter, narrow random weights, 128²) in the
+ * A format-version-2 pack (SD-1.5 topology + IP-Adapter, tiny random weights, 128²) in the
  * page on WASM: the pack card names the model, its licence and the masked-global guidance;
- * a whole masked-global job streams masks and ends with an image. The pack is generated and
- * git-ignored (models/README.md, "narrow test pack"); without it the test is skipped.
+ * a whole masked-global job streams masks and latent → RGB previews and ends with an image.
+ * The pack is the committed public/models/test-sd-tiny (models/README.md, "SD test packs").
  */
-const PACK = 'test-sd-narrow';
+const PACK = 'test-sd-tiny';
 const REFERENCE = 'public/models/toyworld/examples/ref-star-0.png';
 const STEPS = 3;
 
-test.skip(!existsSync(`public/models/${PACK}/pack.json`), `public/models/${PACK} not generated`);
-
-test('the narrow SD pack runs a masked-global job on WASM, streaming masks, ending with an image', async ({
+test('the SD test pack runs a masked-global job on WASM, streaming masks, ending with an image', async ({
   page,
 }, testInfo) => {
   test.setTimeout(560_000);
   await page.goto(`/?pack=${PACK}&ep=wasm`);
-  // Session creation of the 12 MB UNet on single-threaded WASM is slow on a loaded machine.
+  // Session creation on single-threaded WASM is slow on a loaded machine.
   const loadStarted = Date.now();
   await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 280_000 });
   testInfo.annotations.push({ type: 'load-ms', description: `${Date.now() - loadStarted} ms to load the pack` });
@@ -47,11 +44,11 @@ test('the narrow SD pack runs a masked-global job on WASM, streaming masks, endi
   const started = Date.now();
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   const progress = page.getByTestId('job-progress');
-  // The narrow pack's job takes seconds: polling may miss its steps, so the streamed masks
+  // The tiny pack's job takes seconds: polling may miss its steps, so the streamed masks
   // are read back from the step history (the scrubber) once it is done.
   await expect(progress).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   testInfo.annotations.push({ type: 'job-ms', description: `${Date.now() - started} ms for ${STEPS} steps on WASM` });
-  await page.screenshot({ path: testInfo.outputPath('sd-narrow-wasm.png'), fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath('sd-tiny-wasm.png'), fullPage: true });
 
   const replay = page.getByTestId('scrubber');
   const masks: CanvasStats[] = [];

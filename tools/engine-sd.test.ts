@@ -1,18 +1,19 @@
 /**
- * A format-version-2 pack (SD-1.5 topology + IP-Adapter, narrow random weights) through the
+ * A format-version-2 pack (SD-1.5 topology + IP-Adapter, tiny random weights) through the
  * engine on onnxruntime-node: a short masked-global job makes masks at the pack's mask
- * resolution, reuses the frozen one, ends with an image and leaks no tensor; realcustom is
- * refused with a typed error. The pack is generated, never committed (models/README.md,
- * "narrow test pack"); the test is skipped without it.
+ * resolution, reuses the frozen one, previews through the pack's latent → RGB projection and
+ * ends with a VAE-decoded image, leaking no tensor; `global` uses the pack's negative image
+ * tokens; realcustom is refused with a typed error. The pack is the committed
+ * public/models/test-sd-tiny (models/README.md, "SD test packs"); SD_PACK=<folder> runs
+ * another one (e.g. the 21 MB narrow pack).
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../workers/engine';
 import type { EngineEvent, Job, Mode, Params } from '../workers/protocol';
 import { loadAnyPackFromDisk } from './load-pack';
 import { NodeBackend } from './node-backend';
 
-const DIR = process.env.SD_PACK ?? 'public/models/test-sd-narrow';
+const DIR = process.env.SD_PACK ?? 'public/models/test-sd-tiny';
 
 function reference(size: number) {
   const data = new Uint8ClampedArray(size * size * 4);
@@ -20,11 +21,12 @@ function reference(size: number) {
   return { width: size, height: size, data };
 }
 
-async function setUp() {
+async function setUp(replace: Record<string, Uint8Array> = {}) {
   const pack = await loadAnyPackFromDisk(DIR);
   if (pack.manifest.formatVersion !== 2) throw new Error(`${DIR} is not a version-2 pack`);
-  const engine = await Engine.create(new NodeBackend({ threads: 1 }), pack.manifest, pack.graphs, pack.files);
-  return { manifest: pack.manifest, engine };
+  const files = new Map([...pack.files, ...Object.entries(replace)]);
+  const engine = await Engine.create(new NodeBackend({ threads: 1 }), pack.manifest, pack.graphs, files);
+  return { manifest: pack.manifest, engine, files: pack.files };
 }
 
 function job(mode: Mode, defaults: Omit<Params, 'gammaNum' | 'binaryMask' | 'scoring'>): Job {
@@ -53,7 +55,7 @@ async function run(engine: Engine, j: Job): Promise<EngineEvent[]> {
   return events;
 }
 
-describe.runIf(existsSync(`${DIR}/pack.json`))('version-2 (SD-1.5 + IP-Adapter) pack on onnxruntime-node', () => {
+describe('version-2 (SD-1.5 + IP-Adapter) pack on onnxruntime-node', () => {
   it(
     'masked-global: masks at the mask resolution, reused once frozen; an image; no leaks',
     { timeout: 300_000 },
@@ -81,15 +83,19 @@ describe.runIf(existsSync(`${DIR}/pack.json`))('version-2 (SD-1.5 + IP-Adapter) 
       expect(nonZero).toBeGreaterThan(0);
       expect(nonZero).toBeLessThanOrEqual(Math.round(manifest.defaults.gammaScope * Hm * Wm) + 2);
       expect(Math.max(...mask)).toBeCloseTo(1, 5);
+      // Steps 1–2 preview through the latent → RGB projection, the last one is the VAE's image.
+      expect(engine.runStats().decoder?.runs).toBe(1);
+      expect(engine.runStats()['engine-latent-rgb']?.runs).toBe(2);
+      expect(steps[2]!.preview!.data).toEqual(done.image.data);
       expect(done.image.width).toBe(manifest.image.size);
       expect(done.image.data.some((v, i) => i % 4 !== 3 && v !== done.image.data[0])).toBe(true);
       expect(engine.liveTensors).toBe(0);
-      console.log(`narrow SD pack, masked-global, 3 steps: ${ms.toFixed(0)} ms`, engine.runStats());
+      console.log(`SD test pack (${DIR}), masked-global, 3 steps: ${ms.toFixed(0)} ms`, engine.runStats());
       await engine.release();
     },
   );
 
-  it('text and global run; realcustom is refused with a typed error', { timeout: 300_000 }, async () => {
+  it('text and global run', { timeout: 300_000 }, async () => {
     const { manifest, engine } = await setUp();
     for (const mode of ['text', 'global'] as const) {
       const events = await run(engine, {
@@ -99,6 +105,34 @@ describe.runIf(existsSync(`${DIR}/pack.json`))('version-2 (SD-1.5 + IP-Adapter) 
       expect(events.at(-1)?.type).toBe('done');
       expect(engine.liveTensors).toBe(0);
     }
+    await engine.release();
+  });
+
+  it("global: the unconditional row uses the pack's negative image tokens", { timeout: 300_000 }, async () => {
+    const { manifest, engine, files } = await setUp();
+    const spec = manifest.formatVersion === 2 ? manifest.adapter.uncondImageTokens : null;
+    const stored = files.get(spec!.file)!;
+    expect(stored.some((b) => b !== 0)).toBe(true);
+    const globalJob = {
+      ...job('global', manifest.defaults),
+      params: { ...job('global', manifest.defaults).params, steps: 2 },
+    };
+    const final = async (e: Engine) => {
+      const done = (await run(e, globalJob)).find((ev) => ev.type === 'done');
+      if (done?.type !== 'done') throw new Error('global job did not finish');
+      return done.image.data;
+    };
+    const withPack = await final(engine);
+    expect(await final(engine)).toEqual(withPack); // deterministic
+    await engine.release();
+    // Other negative tokens (zeros), same everything else: another image.
+    const zeroed = await setUp({ [spec!.file]: new Uint8Array(stored.length) });
+    expect(await final(zeroed.engine)).not.toEqual(withPack);
+    await zeroed.engine.release();
+  });
+
+  it('realcustom is refused with a typed error', { timeout: 300_000 }, async () => {
+    const { manifest, engine } = await setUp();
     const refused = await run(engine, job('realcustom', manifest.defaults));
     const last = refused.at(-1);
     expect(last?.type).toBe('error');

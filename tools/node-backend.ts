@@ -5,7 +5,10 @@
  * would copy back.
  */
 import * as ort from 'onnxruntime-node';
-import type { Backend, GraphSession, TensorDType, TensorHandle } from '../workers/engine/backend';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import type { Backend, ExternalData, GraphSession, TensorDType, TensorHandle } from '../workers/engine/backend';
 
 class NodeTensor implements TensorHandle {
   constructor(readonly tensor: ort.Tensor) {}
@@ -20,6 +23,32 @@ class NodeTensor implements TensorHandle {
 function unwrap(handle: TensorHandle): ort.Tensor {
   if (!(handle instanceof NodeTensor)) throw new Error('tensor from another backend');
   return handle.tensor;
+}
+
+/**
+ * onnxruntime-node has no `externalData` session option (onnxruntime-web's): it reads external
+ * data from files beside a model loaded by path. So the model and its data are written to a
+ * temporary folder, loaded, and the folder removed (the session holds the weights by then).
+ */
+async function sessionFromFolder(
+  model: Uint8Array,
+  externalData: readonly ExternalData[],
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
+  const dir = await mkdtemp(join(tmpdir(), 'rc-graph-'));
+  try {
+    for (const { path, data } of externalData) {
+      const target = normalize(join(dir, path));
+      if (!target.startsWith(dir)) throw new Error(`external data path ${path} leaves the model's folder`);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, data);
+    }
+    const file = join(dir, 'model.onnx');
+    await writeFile(file, model);
+    return await ort.InferenceSession.create(file, options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export interface NodeBackendOptions {
@@ -37,12 +66,15 @@ export class NodeBackend implements Backend {
     return this.bytes;
   }
 
-  async createSession(name: string, model: Uint8Array): Promise<GraphSession> {
-    const session = await ort.InferenceSession.create(model, {
+  async createSession(name: string, model: Uint8Array, externalData?: readonly ExternalData[]): Promise<GraphSession> {
+    const options: ort.InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads: this.options.threads ?? 0,
       interOpNumThreads: 1,
-    });
+    };
+    const session = externalData?.length
+      ? await sessionFromFolder(model, externalData, options)
+      : await ort.InferenceSession.create(model, options);
     return {
       name,
       inputNames: session.inputNames,

@@ -24,7 +24,21 @@ NARROW = {
     "vae": dict(latent=4, block_out_channels=(16, 32, 64, 64), layers_per_block=2, norm_groups=8),
 }
 
-CONFIGS = {"full": FULL, "narrow": NARROW}
+# The committed test pack (public/models/test-sd-tiny, < 3 MB): the same topology again (every
+# conv_shortcut, 16 attn2 layers), fewer channels, and a 1024-entry CLIP-format vocabulary
+# (the special tokens are its last two ids, as in CLIP's 49408: vocab.json says which).
+TINY = {
+    "name": "sd15-tiny",
+    "unet": dict(in_channels=4, block_out_channels=(8, 12, 16, 16), layers_per_block=2, heads=2,
+                 cross_attention_dim=16, norm_groups=4),
+    "text": dict(vocab=1024, max_len=77, dim=16, layers=2, heads=2, inter=32, act="quick_gelu"),
+    "vision": dict(image=224, patch=14, dim=16, layers=2, heads=2, inter=32, proj=16, act="gelu"),
+    "resampler": dict(depth=1, dim_head=64, heads=1, queries=16, ff_mult=2),
+    "ip_tokens": 4,
+    "vae": dict(latent=4, block_out_channels=(8, 12, 16, 16), layers_per_block=2, norm_groups=4),
+}
+
+CONFIGS = {"full": FULL, "narrow": NARROW, "tiny": TINY}
 
 # RealCustom's mask lives at H/16 (32x32 at 512^2); latents are H/8.
 LATENT_FACTOR = 8

@@ -89,9 +89,10 @@ def example_inputs(cfg, size, name, batch=2, seed=0):
     for n, dt, shape in ins:
         shp = [batch if s == "batch" else s for s in shape]
         if n == "input_ids":
-            ids = np.full(shp, 49407, np.int64)
-            ids[:, 0] = 49406
-            ids[:, 1:5] = rng.integers(300, 40000, (shp[0], 4))
+            vocab = cfg["text"]["vocab"]  # CLIP: start and end of text are the last two ids
+            ids = np.full(shp, vocab - 1, np.int64)
+            ids[:, 0] = vocab - 2
+            ids[:, 1:5] = rng.integers(300, min(40000, vocab - 2), (shp[0], 4))
             out[n] = ids
         elif n == "timestep":
             out[n] = np.linspace(999, 1, shp[0]).round().astype(np.float32)

@@ -14,7 +14,7 @@ import torch.nn as nn
 
 from models import make_random_sd
 from models.sd import keys as K
-from models.sd.config import FULL, NARROW
+from models.sd.config import FULL, NARROW, TINY
 from models.sd.load import IP_PREFIX, KeyMismatch, adapter_config, build, load_all, load_states
 from models.sd.safetensors import load_ip_adapter, load_safetensors, read_header, save_safetensors
 from models.tests.ort import REPO
@@ -150,7 +150,8 @@ def test_unimplemented_flags_refuse(tmp_path):
         assert not (tmp_path / "o").exists()
 
 
-def test_narrow_config_has_the_full_topology():
-    full, narrow = K.unet_keys(FULL["unet"]), K.unet_keys(NARROW["unet"])
+@pytest.mark.parametrize("small", [NARROW, TINY], ids=["narrow", "tiny"])
+def test_small_configs_have_the_full_topology(small):
+    full, narrow = K.unet_keys(FULL["unet"]), K.unet_keys(small["unet"])
     assert list(full) == list(narrow)
-    assert list(K.vae_keys(FULL["vae"])) == list(K.vae_keys(NARROW["vae"]))
+    assert list(K.vae_keys(FULL["vae"])) == list(K.vae_keys(small["vae"]))

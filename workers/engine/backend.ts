@@ -14,6 +14,12 @@ export interface TensorHandle {
   readonly dims: readonly number[];
 }
 
+/** One external-data file of a graph: `path` as the model's initializers name it (relative to the model). */
+export interface ExternalData {
+  path: string;
+  data: Uint8Array;
+}
+
 export interface GraphSession {
   readonly name: string;
   readonly inputNames: readonly string[];
@@ -28,8 +34,11 @@ export interface GraphSession {
 
 export interface Backend {
   readonly ep: 'webgpu' | 'wasm' | 'cpu';
-  /** `model` is an ONNX ModelProto. */
-  createSession(name: string, model: Uint8Array): Promise<GraphSession>;
+  /**
+   * `model` is an ONNX ModelProto; `externalData` holds the files its initializers point to
+   * (ONNX external data, for graphs over protobuf's 2 GB), by their `location` in the model.
+   */
+  createSession(name: string, model: Uint8Array, externalData?: readonly ExternalData[]): Promise<GraphSession>;
   float32(data: Float32Array, dims: readonly number[]): TensorHandle;
   int64(data: BigInt64Array, dims: readonly number[]): TensorHandle;
   /** GPU→CPU copy of a float32 tensor; adds its size to `bytesReadBack`. */

@@ -30,13 +30,15 @@ export class Engine {
     private readonly graphs: PackGraphs,
     private readonly helpers: HelperGraphs,
     private readonly tokenizer: PromptTokenizer,
+    private readonly negativeImageTokens: Float32Array | null,
     /** Modes this pack supports (`global` needs `unetGlobal`). */
     readonly modes: readonly Mode[],
   ) {}
 
   /**
    * Checks the graphs' I/O against the contract (PackInvalid) and creates every session.
-   * `files` holds the pack's other files by path (version 2: the tokenizer's vocab.json and merges.txt).
+   * `files` holds the pack's other files by path (version 2: the tokenizer's vocab.json and
+   * merges.txt, and the adapter's `uncondImageTokens`).
    */
   static async create(
     backend: Backend,
@@ -46,13 +48,15 @@ export class Engine {
   ): Promise<Engine> {
     const tokenizer =
       manifest.formatVersion === 2 ? clipTokenizer(manifest, files) : new WordTokenizer(manifest.tokenizer);
+    const negative = manifest.formatVersion === 2 ? negativeImageTokens(manifest, files) : null;
     const tracked = new TrackedBackend(backend);
-    const graphs = await createPackGraphs(tracked, manifest, graphBytes);
+    const graphs = await createPackGraphs(tracked, manifest, graphBytes, files);
     const [height, width] = manifest.maskResolution;
     // Version 2's word_attention is one map (the graph averages its layers).
     const layers = manifest.formatVersion === 2 ? 1 : manifest.layers.length;
-    const helpers = await HelperGraphs.create(tracked, { layers, height, width });
-    return new Engine(tracked, manifest, graphs, helpers, tokenizer, supportedModes(graphs, manifest));
+    const preview = manifest.formatVersion === 2 ? manifest.preview : null;
+    const helpers = await HelperGraphs.create(tracked, { layers, height, width }, preview);
+    return new Engine(tracked, manifest, graphs, helpers, tokenizer, negative, supportedModes(graphs, manifest));
   }
 
   analyzePrompt(prompt: string, word: string, wordIndex?: number): PromptAnalysis {
@@ -123,6 +127,7 @@ export class Engine {
       graphs: this.graphs,
       manifest: this.manifest,
       tokenizer: this.tokenizer,
+      negativeImageTokens: this.negativeImageTokens,
     };
     await runJob(parts, job, analysis, emit, signal);
   }
@@ -160,4 +165,19 @@ function clipTokenizer(m: ManifestV2, files: ReadonlyMap<string, Uint8Array>): C
     eos: t.eos,
     pad: t.pad,
   });
+}
+
+/** IP-Adapter's negative image tokens: raw little-endian float32 of shape [1, Ni, Di] (already verified by hash). */
+function negativeImageTokens(m: ManifestV2, files: ReadonlyMap<string, Uint8Array>): Float32Array {
+  const spec = m.adapter.uncondImageTokens;
+  const bytes = files.get(spec.file);
+  if (bytes === undefined) throw packInvalid(spec.file, 'the negative image tokens were not provided to the engine');
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  if (bytes.length !== 4 * count)
+    throw packInvalid(
+      spec.file,
+      `is ${bytes.length} bytes; shape [${spec.shape.join(', ')}] in float32 needs ${4 * count}`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, true));
 }

@@ -1,6 +1,6 @@
 /**
  * Pixel conversions at the engine's edges: the user's RGBA reference → the image encoder's
- * [1, 3, S, S] input in [−1, 1], and decoder output → RGBA for the page.
+ * [1, 3, S, S] input in [−1, 1], and decoder output (or a latent preview) → RGBA for the page.
  */
 import type { Gray, Rgba } from '../protocol';
 
@@ -82,6 +82,36 @@ export function chwToRgba(chw: Float32Array, width: number, height: number): Rgb
     data[p * 4 + 3] = 255;
   }
   return { width, height, data };
+}
+
+/**
+ * Bilinear upscale (half-pixel centres, edges clamped) of an RGBA image to size×size: the
+ * latent-resolution preview shown at the image's size.
+ */
+export function upscaleRgba(image: Rgba, size: number): Rgba {
+  const { width: w, height: h, data } = image;
+  const out = new Uint8ClampedArray(size * size * 4);
+  const axis = (len: number) =>
+    Array.from({ length: size }, (_, o) => {
+      const x = Math.min(Math.max(((o + 0.5) * len) / size - 0.5, 0), len - 1);
+      const i = Math.min(Math.floor(x), len - 2 < 0 ? 0 : len - 2);
+      return { i, j: Math.min(i + 1, len - 1), t: x - i };
+    });
+  const xs = axis(w);
+  const ys = axis(h);
+  for (let y = 0; y < size; y++) {
+    const { i: y0, j: y1, t: ty } = ys[y]!;
+    for (let x = 0; x < size; x++) {
+      const { i: x0, j: x1, t: tx } = xs[x]!;
+      for (let c = 0; c < 4; c++) {
+        const at = (yy: number, xx: number) => data[(yy * w + xx) * 4 + c]!;
+        const top = at(y0, x0) * (1 - tx) + at(y0, x1) * tx;
+        const bottom = at(y1, x0) * (1 - tx) + at(y1, x1) * tx;
+        out[(y * size + x) * 4 + c] = Math.round(top * (1 - ty) + bottom * ty);
+      }
+    }
+  }
+  return { width: size, height: size, data: out };
 }
 
 export function gray(data: Float32Array, width: number, height: number): Gray {

@@ -29,6 +29,8 @@ export interface EngineParts {
   graphs: PackGraphs;
   manifest: AnyManifest;
   tokenizer: PromptTokenizer;
+  /** [Ni·Di] IP-Adapter's negative image tokens (version 2's `adapter.uncondImageTokens`); null for version 1. */
+  negativeImageTokens: Float32Array | null;
 }
 
 class Cancelled extends Error {}
@@ -62,7 +64,7 @@ export async function runJob(
   try {
     await checkAbort();
     const params = job.params;
-    const plan = planFor(params);
+    const plan = planFor(params, { negativeImageTokens: parts.negativeImageTokens !== null });
     const unet = plan.graph === 'unet' ? parts.graphs.unet : parts.graphs.unetGlobal!;
     const tensors = await encode(parts, job, plan, jobScope, emit, checkAbort);
     phase = 'preparing the first step';
@@ -167,7 +169,12 @@ export async function runJob(
 
         if (wantPreview) {
           await readback.checkLatent(nonfinite, stepNumber);
-          preview = await readback.decode(estimate ?? latent, stepScope, stepNumber);
+          // Version-2 packs preview through their latent → RGB projection; the last step's
+          // preview is the image, so it is always VAE-decoded.
+          preview =
+            !isLast && parts.helpers.hasLatentRgb
+              ? await readback.latentPreview(estimate ?? latent, stepScope, stepNumber)
+              : await readback.decode(estimate ?? latent, stepScope, stepNumber);
           // The step event transfers `preview` to the page, so keep our own copy for `done`.
           lastPreview = cloneRgba(preview);
           firstPreviewMs ??= performance.now() - started;
@@ -256,7 +263,16 @@ async function encode(
       [3, prompt.length],
     ),
   });
-  const tensors: JobTensors = { textEmbeds: textEmbeds.text_embeds!, patchTokens: null, imageEmbed: null };
+  const tensors: JobTensors = {
+    textEmbeds: textEmbeds.text_embeds!,
+    patchTokens: null,
+    imageEmbed: null,
+    negativeTokens: null,
+  };
+  if (plan.rows.includes('negative') && parts.negativeImageTokens !== null) {
+    const { imageTokens, imageTokenDim } = manifest.adapter;
+    tensors.negativeTokens = scope.track(backend.float32(parts.negativeImageTokens, [1, imageTokens, imageTokenDim]));
+  }
   if (plan.usesReference && job.reference !== null) {
     await checkAbort();
     emit({ type: 'loading', jobId: job.id, phase: 'encoding-reference' });

@@ -3,12 +3,14 @@
  * weighted into ε, and whether a RealCustom mask is made.
  *
  * Row kinds: `uncond` (empty prompt, image_scale 0) = ε∅, `text` (prompt, image_scale 0)
- * = ε_T, `image` (prompt and reference at the mode's image scale) = ε_TI or ε_C.
+ * = ε_T, `image` (prompt and reference at the mode's image scale) = ε_TI or ε_C,
+ * `negative` (empty prompt and the pack's negative image tokens at the mode's image scale)
+ * = IP-Adapter's own unconditional ε_u (version-2 packs' `adapter.uncondImageTokens`).
  */
 import type { Params } from '../protocol';
 import { dualWeights, singleWeights } from './guidance';
 
-export type RowKind = 'uncond' | 'text' | 'image';
+export type RowKind = 'uncond' | 'text' | 'image' | 'negative';
 
 export interface ModePlan {
   graph: 'unet' | 'unetGlobal';
@@ -22,7 +24,12 @@ export interface ModePlan {
   usesReference: boolean;
 }
 
-export function planFor(params: Params): ModePlan {
+export interface PackTraits {
+  /** The pack carries IP-Adapter's negative image tokens: `global`'s unconditional row uses them. */
+  negativeImageTokens: boolean;
+}
+
+export function planFor(params: Params, pack: PackTraits = { negativeImageTokens: false }): ModePlan {
   const dual = dualWeights(params.guidanceText, params.guidanceImage);
   const single = singleWeights(params.guidanceText);
   switch (params.mode) {
@@ -47,7 +54,7 @@ export function planFor(params: Params): ModePlan {
     case 'global':
       return {
         graph: 'unetGlobal',
-        rows: ['uncond', 'image'],
+        rows: [pack.negativeImageTokens ? 'negative' : 'uncond', 'image'],
         weights: single,
         masked: false,
         imageScale: params.globalScale,

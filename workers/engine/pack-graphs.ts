@@ -7,7 +7,7 @@ import type { GraphSpec } from '../packs/manifest';
 import type { AnyManifest, GraphNameV2, GraphSpecV2, ManifestV2 } from '../packs/manifest-v2';
 import { packInvalid } from '../errors';
 import { MODES, type Mode } from '../protocol';
-import type { GraphSession } from './backend';
+import type { ExternalData, GraphSession } from './backend';
 import type { TrackedBackend } from './tracked-backend';
 
 export interface PackGraph {
@@ -32,15 +32,11 @@ async function createGraph(
   spec: GraphSpec | GraphSpecV2,
   manifest: AnyManifest,
   bytes: Uint8Array | undefined,
+  files: ReadonlyMap<string, Uint8Array>,
 ): Promise<PackGraph> {
   checkSpec(key, spec, manifest);
   if (bytes === undefined) throw packInvalid(spec.file, `the bytes of ${key} were not provided`);
-  if ('externalData' in spec && spec.externalData !== undefined)
-    throw packInvalid(
-      spec.file,
-      'has external data, which this engine does not load yet; convert the pack with --dtype fp16',
-    );
-  const session = await backend.createSession(key, bytes);
+  const session = await backend.createSession(key, bytes, externalDataOf(spec, files));
   const declared = new Set(spec.inputs.map((i) => i.name));
   const actual = new Set(session.inputNames);
   if (declared.size !== actual.size || [...declared].some((n) => !actual.has(n))) {
@@ -53,16 +49,33 @@ async function createGraph(
   return { spec, session };
 }
 
+/**
+ * A version-2 graph's external data files (pack paths, relative to the pack like the graph),
+ * named as the graph's initializers name them: relative to the graph's own folder.
+ */
+function externalDataOf(spec: GraphSpec | GraphSpecV2, files: ReadonlyMap<string, Uint8Array>): ExternalData[] {
+  if (!('externalData' in spec) || spec.externalData === undefined) return [];
+  const folder = spec.file.includes('/') ? spec.file.slice(0, spec.file.lastIndexOf('/') + 1) : '';
+  return spec.externalData.map((file) => {
+    const data = files.get(file);
+    if (data === undefined) throw packInvalid(file, `the external data of ${spec.file} was not provided to the engine`);
+    if (!file.startsWith(folder)) throw packInvalid(file, `must be in the folder of ${spec.file}`);
+    return { path: file.slice(folder.length), data };
+  });
+}
+
 export async function createPackGraphs(
   backend: TrackedBackend,
   manifest: AnyManifest,
   graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+  /** The pack's other files by path (version 2: the graphs' external data). */
+  files: ReadonlyMap<string, Uint8Array> = new Map(),
 ): Promise<PackGraphs> {
-  if (manifest.formatVersion === 2) return createPackGraphsV2(backend, manifest, graphBytes);
+  if (manifest.formatVersion === 2) return createPackGraphsV2(backend, manifest, graphBytes, files);
   const g = manifest.graphs;
   const created: PackGraph[] = [];
   const make = async (key: GraphKey, spec: GraphSpec) => {
-    const graph = await createGraph(backend, key, spec, manifest, graphBytes[key]);
+    const graph = await createGraph(backend, key, spec, manifest, graphBytes[key], files);
     created.push(graph);
     return graph;
   };
@@ -89,11 +102,12 @@ async function createPackGraphsV2(
   backend: TrackedBackend,
   manifest: ManifestV2,
   graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+  files: ReadonlyMap<string, Uint8Array>,
 ): Promise<PackGraphs> {
   const g = manifest.graphs;
   const created: PackGraph[] = [];
   const make = async (key: GraphNameV2) => {
-    const graph = await createGraph(backend, key, g[key], manifest, graphBytes[key]);
+    const graph = await createGraph(backend, key, g[key], manifest, graphBytes[key], files);
     created.push(graph);
     return graph;
   };

@@ -7,7 +7,7 @@ import { EngineError } from '../errors';
 import type { Gray, Rgba } from '../protocol';
 import type { TensorHandle } from './backend';
 import type { HelperGraphs } from './graphs/helpers';
-import { chwToRgba, gray } from './image';
+import { chwToRgba, gray, upscaleRgba } from './image';
 import type { PackGraph } from './pack-graphs';
 import type { Scope } from './scope';
 import type { TrackedBackend } from './tracked-backend';
@@ -45,6 +45,18 @@ export class Readback {
     const data = await this.backend.read(out.image!);
     assertFinite(data, 'decoded image', step);
     return chwToRgba(data, this.imageSize, this.imageSize);
+  }
+
+  /**
+   * The pack's latent → RGB projection of a diffusion-space latent, read at the latent's
+   * resolution ([3, h, w]) and upscaled to the image size: a preview without the VAE.
+   */
+  async latentPreview(latent: TensorHandle, scope: Scope, step: number): Promise<Rgba> {
+    const rgb = scope.track(await this.helpers.latentRgb(latent));
+    const [h, w] = rgb.dims.slice(2) as [number, number];
+    const data = await this.backend.read(rgb);
+    assertFinite(data, 'preview', step);
+    return upscaleRgba(chwToRgba(data, w, h), this.imageSize);
   }
 
   /** Mask [1, 1, H, W] and layer maps [nL, H, W] → CPU maps. */

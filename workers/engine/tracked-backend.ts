@@ -4,7 +4,7 @@
  * total (and per session). The engine runs everything through it, so "no leaks across 20 jobs" is a number
  * a test can read, and per-step `runMs` needs no timing code in the loop.
  */
-import type { Backend, GraphSession, TensorHandle } from './backend';
+import type { Backend, ExternalData, GraphSession, TensorHandle } from './backend';
 
 export class TrackedBackend implements Backend {
   private readonly alive = new Set<TensorHandle>();
@@ -27,8 +27,8 @@ export class TrackedBackend implements Backend {
     return this.alive.size;
   }
 
-  async createSession(name: string, model: Uint8Array): Promise<GraphSession> {
-    const session = await this.inner.createSession(name, model);
+  async createSession(name: string, model: Uint8Array, externalData?: readonly ExternalData[]): Promise<GraphSession> {
+    const session = await this.inner.createSession(name, model, externalData);
     return {
       name: session.name,
       inputNames: session.inputNames,

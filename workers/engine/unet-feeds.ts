@@ -7,7 +7,7 @@
  * fresh mask change.
  */
 import type { GraphSpec, TensorSpec } from '../packs/manifest';
-import { packInvalid } from '../errors';
+import { EngineError, packInvalid } from '../errors';
 import type { Params } from '../protocol';
 import type { TensorHandle } from './backend';
 import type { HelperGraphs } from './graphs/helpers';
@@ -22,6 +22,8 @@ export interface JobTensors {
   /** [1, Ni, Di] and [1, De], null without a reference (`text` mode). */
   patchTokens: TensorHandle | null;
   imageEmbed: TensorHandle | null;
+  /** [1, Ni, Di]: the pack's negative image tokens, for a `negative` row; null when unused. */
+  negativeTokens: TensorHandle | null;
 }
 
 export interface FeedSettings {
@@ -100,11 +102,11 @@ export class UnetFeeder {
     switch (name) {
       case 'text_embeds': {
         // Rows are ∅ first (if present) then prompt rows: a slice of [∅, T, T].
-        const start = rows[0] === 'uncond' ? 0 : 1;
+        const start = rows[0] === 'uncond' || rows[0] === 'negative' ? 0 : 1;
         return this.helpers.rows(this.tensors.textEmbeds, start, start + b);
       }
       case 'image_tokens':
-        return this.image(this.tensors.patchTokens, b, [s.imageTokens, s.imageTokenDim], input);
+        return this.imageTokens(rows, input);
       case 'image_embed': {
         const dim = input.shape[1];
         if (typeof dim !== 'number')
@@ -112,7 +114,7 @@ export class UnetFeeder {
         return this.image(this.tensors.imageEmbed, b, [dim], input);
       }
       case 'image_scale':
-        return perRow((r) => (r === 'image' ? s.imageScale : 0));
+        return perRow((r) => (r === 'image' || r === 'negative' ? s.imageScale : 0));
       case 'mask': {
         const [h, w] = s.maskResolution;
         return this.make(input, [b, 1, h, w], new Array<number>(b * h * w).fill(1));
@@ -127,6 +129,25 @@ export class UnetFeeder {
         return perRow(() => s.params.gammaNum);
       case 'scoring':
         return perRow(() => (s.params.scoring ? 1 : 0));
+    }
+  }
+
+  /** The reference's tokens on every row, but the pack's negative tokens on a leading `negative` row. */
+  private async imageTokens(rows: readonly RowKind[], input: TensorSpec): Promise<TensorHandle> {
+    const s = this.settings;
+    const rest = [s.imageTokens, s.imageTokenDim];
+    if (rows.slice(1).includes('negative'))
+      throw new EngineError('Internal', `A 'negative' row must come first (rows: ${rows.join(', ')}).`);
+    if (rows[0] !== 'negative') return this.image(this.tensors.patchTokens, rows.length, rest, input);
+    const negative = this.tensors.negativeTokens;
+    if (negative === null)
+      throw new EngineError('Internal', "A 'negative' row needs the pack's negative image tokens.");
+    if (rows.length === 1) return this.helpers.rows(negative, 0, 1);
+    const reference = await this.image(this.tensors.patchTokens, rows.length - 1, rest, input);
+    try {
+      return await this.helpers.concat(negative, reference);
+    } finally {
+      this.backend.dispose(reference);
     }
   }
 

@@ -7,7 +7,7 @@
  * DeviceLost, and the owner replaces the whole worker (see ensureAlive in api.ts).
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Backend, GraphSession, TensorDType, TensorHandle } from '../engine/backend';
+import type { Backend, ExternalData, GraphSession, TensorDType, TensorHandle } from '../engine/backend';
 import { EngineError, classifyError, packInvalid } from '../errors';
 import { configureOrt, type OrtSettings } from './ort-env';
 import { sessionOptions } from './session-options';
@@ -84,12 +84,14 @@ export class OrtBackend implements Backend {
     return this.#tensors.size;
   }
 
-  async createSession(name: string, model: Uint8Array): Promise<GraphSession> {
+  async createSession(name: string, model: Uint8Array, externalData?: readonly ExternalData[]): Promise<GraphSession> {
     this.#assertUsable();
     const gpu = this.ep === 'webgpu';
     let session: Ort.InferenceSession;
+    // ORT-web resolves the initializers' external `location`s against these (ONNX files over 2 GB).
+    const options = externalData?.length ? { ...sessionOptions(this.ep), externalData } : sessionOptions(this.ep);
     try {
-      session = await this.#ort.InferenceSession.create(model, sessionOptions(this.ep));
+      session = await this.#ort.InferenceSession.create(model, options);
     } catch (e) {
       const err = classifyError(e, `creating the ${name} session on ${this.ep}`);
       if (err.kind === 'Internal' && MODEL_LOAD_FAILURE.test(String(e))) {

@@ -3,11 +3,13 @@
  * CPU-side scalars, runs, frees those scalars, and hands back device tensors the caller
  * owns (and must dispose).
  */
+import { EngineError } from '../../errors';
 import type { GraphSession, TensorHandle } from '../backend';
 import type { TrackedBackend } from '../tracked-backend';
 import { buildMaskGraph } from './mask-graph';
+import { buildLatentRgbGraph, type LatentRgb } from './preview-graph';
 import { buildStepGraph } from './step-graph';
-import { buildExpandGraph, buildRowsGraph, buildScaleGraph } from './tensor-graphs';
+import { buildConcatGraph, buildExpandGraph, buildRowsGraph, buildScaleGraph } from './tensor-graphs';
 
 export interface MaskShape {
   layers: number;
@@ -15,24 +17,45 @@ export interface MaskShape {
   width: number;
 }
 
-type HelperName = 'expand' | 'rows' | 'scale' | 'stepOne' | 'stepTwo' | 'mask';
+type HelperName = 'expand' | 'rows' | 'concat' | 'scale' | 'stepOne' | 'stepTwo' | 'mask';
 
 export class HelperGraphs {
   private constructor(
     private readonly backend: TrackedBackend,
     private readonly sessions: Record<HelperName, GraphSession>,
+    /** The pack's latent → RGB preview projection, if it has one. */
+    private readonly latentRgbSession: GraphSession | null,
   ) {}
 
-  static async create(backend: TrackedBackend, mask: MaskShape): Promise<HelperGraphs> {
-    const [expand, rows, scale, stepOne, stepTwo, maskSession] = await Promise.all([
+  static async create(
+    backend: TrackedBackend,
+    mask: MaskShape,
+    preview: LatentRgb | null = null,
+  ): Promise<HelperGraphs> {
+    const [expand, rows, concat, scale, stepOne, stepTwo, maskSession] = await Promise.all([
       backend.createSession('engine-expand', buildExpandGraph()),
       backend.createSession('engine-rows', buildRowsGraph()),
+      backend.createSession('engine-concat', buildConcatGraph()),
       backend.createSession('engine-scale', buildScaleGraph()),
       backend.createSession('engine-step-one', buildStepGraph('one')),
       backend.createSession('engine-step-two', buildStepGraph('two')),
       backend.createSession('engine-mask', buildMaskGraph(mask.layers, mask.height, mask.width)),
     ]);
-    return new HelperGraphs(backend, { expand, rows, scale, stepOne, stepTwo, mask: maskSession });
+    const latentRgb =
+      preview === null ? null : await backend.createSession('engine-latent-rgb', buildLatentRgbGraph(preview));
+    return new HelperGraphs(backend, { expand, rows, concat, scale, stepOne, stepTwo, mask: maskSession }, latentRgb);
+  }
+
+  /** Whether `latentRgb` can run (the pack has a latent → RGB preview projection). */
+  get hasLatentRgb(): boolean {
+    return this.latentRgbSession !== null;
+  }
+
+  /** Diffusion-space latent [1, C, h, w] → approximate RGB [1, 3, h, w] in ≈ [−1, 1]. */
+  async latentRgb(latent: TensorHandle): Promise<TensorHandle> {
+    if (this.latentRgbSession === null)
+      throw new EngineError('Internal', 'This pack has no latent → RGB preview projection.');
+    return (await this.latentRgbSession.run({ latent })).rgb!;
   }
 
   /** Tiles a batch-1 tensor to `batch` rows. */
@@ -44,6 +67,11 @@ export class HelperGraphs {
   /** Rows [start, end) of the batch axis. */
   async rows(x: TensorHandle, start: number, end: number): Promise<TensorHandle> {
     return this.single('rows', { x }, { start: this.ints([start]), end: this.ints([end]) }, 'y');
+  }
+
+  /** The rows of `a`, then those of `b` (same trailing dims). */
+  async concat(a: TensorHandle, b: TensorHandle): Promise<TensorHandle> {
+    return this.single('concat', { a, b }, {}, 'y');
   }
 
   async scale(x: TensorHandle, s: number): Promise<TensorHandle> {
@@ -96,7 +124,11 @@ export class HelperGraphs {
   }
 
   async release(): Promise<void> {
-    await Promise.all(Object.values(this.sessions).map((s) => s.release()));
+    await Promise.all(
+      [...Object.values(this.sessions), ...(this.latentRgbSession ? [this.latentRgbSession] : [])].map((s) =>
+        s.release(),
+      ),
+    );
   }
 
   private ints(values: readonly number[]): TensorHandle {

@@ -1,6 +1,6 @@
 /**
  * Generic batch plumbing graphs (any rank, float32): tile a batch-1 tensor to batch B,
- * take a range of batch rows, multiply by a scalar. They keep batch assembly on the device.
+ * take a range of batch rows, stack two tensors' rows, multiply by a scalar. They keep batch assembly on the device.
  */
 import { GraphBuilder } from '../onnx/builder';
 
@@ -21,6 +21,14 @@ export function buildRowsGraph(): Uint8Array {
     g.input('end', 'int64', [1]),
     g.ints([0]),
   ]);
+  g.output('y', y, 'float');
+  return g.build();
+}
+
+/** y = [a; b] along the batch axis. */
+export function buildConcatGraph(): Uint8Array {
+  const g = new GraphBuilder('engine-concat');
+  const y = g.op('Concat', [g.input('a', 'float'), g.input('b', 'float')], { axis: 0 });
   g.output('y', y, 'float');
   return g.build();
 }

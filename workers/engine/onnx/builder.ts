@@ -40,6 +40,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A float constant of shape `dims` (values in row-major order). */
+  floats(values: readonly number[], dims: readonly number[]): string {
+    const name = `const_${this.counter++}`;
+    this.initializers.push({ name, elem: 'float', dims, values });
+    return name;
+  }
+
   /** A float scalar (rank 0), broadcastable against anything. */
   scalar(value: number): string {
     const name = `const_${this.counter++}`;
