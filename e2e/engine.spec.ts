@@ -1,24 +1,56 @@
-import { expect, test } from './fixtures';
+import { test as pageless, type Page } from '@playwright/test';
+import { expect, test, watchPageProblems } from './fixtures';
 import { TEST_PACK, countGraphRequests, testPackGraphs, waitForPack } from './helpers';
 
-test('the worker loads the test pack on WebGPU with the SwiftShader adapter', async ({ page }, testInfo) => {
-  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
-  expect(await waitForPack(page)).toBe('webgpu');
-  await expect(page.getByTestId('backend-badge')).toContainText(/swiftshader/i);
-  await expect(page.getByTestId('layer-grid').getByTestId('layer-canvas').first()).toBeVisible();
-  await page.screenshot({ path: testInfo.outputPath('pack-loaded-webgpu.png') });
-});
+// Loading, reloading from the cache and switching the EP share one page (`pageless`: the
+// test of @playwright/test, without the fixture's fresh page per test): the first visit, in
+// beforeAll, is the slow part on SwiftShader, and each test's state is what the next one
+// starts from. The page has its own guard against uncaught errors and CSP violations, as
+// e2e/fixtures.ts gives every other page.
+pageless.describe('the test pack on WebGPU, one page', () => {
+  pageless.describe.configure({ mode: 'serial' });
+  let page: Page;
+  let graphs: { readonly count: number };
+  const problems: string[] = [];
+  pageless.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    watchPageProblems(page, problems);
+    graphs = countGraphRequests(page);
+    await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`); // the first visit: an empty cache
+    await waitForPack(page);
+  });
+  pageless.afterEach(() => {
+    expect(problems, 'page errors and CSP violations').toEqual([]);
+  });
+  pageless.afterAll(async () => {
+    await page.close();
+  });
 
-test('a second visit loads the pack from the cache, with no second download', async ({ page }) => {
-  const graphs = countGraphRequests(page);
-  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
-  await waitForPack(page);
-  expect(graphs.count).toBeGreaterThan(0);
+  pageless('the worker loads the test pack on WebGPU with the SwiftShader adapter', async () => {
+    expect(await waitForPack(page)).toBe('webgpu');
+    await expect(page.getByTestId('backend-badge')).toContainText(/swiftshader/i);
+    await expect(page.getByTestId('layer-grid').getByTestId('layer-canvas').first()).toBeVisible();
+    await page.screenshot({ path: pageless.info().outputPath('pack-loaded-webgpu.png') });
+  });
 
-  const before = graphs.count;
-  await page.reload();
-  await waitForPack(page);
-  expect(graphs.count - before).toBe(0);
+  pageless('a second visit loads the pack from the cache, with no second download', async () => {
+    expect(graphs.count, 'the first visit downloaded the graphs').toBeGreaterThan(0);
+    const before = graphs.count;
+    await page.reload();
+    await waitForPack(page);
+    expect(graphs.count - before).toBe(0);
+  });
+
+  pageless('the execution-provider switch rebuilds the engine on WASM, from the cache', async () => {
+    expect(await waitForPack(page)).toBe('webgpu');
+    const before = graphs.count;
+
+    await page.getByRole('radio', { name: 'WASM' }).click();
+    await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-ep', 'wasm', { timeout: 120_000 });
+    await expect(page.getByTestId('backend-badge')).toContainText('WASM');
+    expect(new URL(page.url()).searchParams.get('ep')).toBe('wasm');
+    expect(graphs.count - before).toBe(0);
+  });
 });
 
 test('a pack with a corrupted file is refused with a message naming the file', async ({ page }, testInfo) => {
@@ -38,16 +70,4 @@ test('a pack with a corrupted file is refused with a message naming the file', a
   await expect(banner).toContainText(victim.file);
   await expect(banner).toContainText(/sha-?256|hash|integrity/i);
   await page.screenshot({ path: testInfo.outputPath('pack-refused.png') });
-});
-
-test('the execution-provider switch rebuilds the engine on WASM, from the cache', async ({ page }) => {
-  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
-  expect(await waitForPack(page)).toBe('webgpu');
-  const graphs = countGraphRequests(page);
-
-  await page.getByRole('radio', { name: 'WASM' }).click();
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-ep', 'wasm', { timeout: 120_000 });
-  await expect(page.getByTestId('backend-badge')).toContainText('WASM');
-  expect(new URL(page.url()).searchParams.get('ep')).toBe('wasm');
-  expect(graphs.count).toBe(0);
 });

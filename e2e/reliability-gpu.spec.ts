@@ -4,9 +4,9 @@
  * running engine (?testHooks); NaN in the loop from a pack whose noise schedule underflows.
  * Each: the message the person sees, Retry or the next job works, settings and gallery kept.
  */
-import type { Page } from '@playwright/test';
+import { test as pageless, type Page } from '@playwright/test';
 import type { TestHooks } from '../src/engine/test-hooks';
-import { expect, test } from './fixtures';
+import { expect, test, watchPageProblems } from './fixtures';
 import { TEST_PACK, waitForPack } from './helpers';
 import {
   expectIntact,
@@ -35,44 +35,65 @@ async function retryAndRunAgain(page: Page, ep: 'webgpu' | 'wasm'): Promise<void
   await expectNextJobRuns(page);
 }
 
-test('a GPU device lost in the middle of a job: reported, Retry rebuilds the worker, the next job runs', async ({
-  page,
-}, testInfo) => {
-  test.setTimeout(300_000);
-  await openApp(page, `ep=webgpu&${FAST}`);
-  await useFirstExample(page);
-  const before = await snapshot(page);
-  await generateButton(page).click();
-  const progress = page.getByTestId('job-progress');
-  await expect(progress).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
-  await hooks(page, 'loseDevice');
+// The two failures produced inside the worker share one WebGPU page (`pageless`: the test of
+// @playwright/test, without the fixture's fresh page per test): loading the pack on SwiftShader
+// is the slow part, and each test ends with Retry having rebuilt the worker and a job run, the
+// state the next one starts from. The page has its own guard against uncaught errors and CSP
+// violations, as e2e/fixtures.ts gives every other page. The NaN test loads a broken pack: its
+// own page.
+pageless.describe('failures inside the running WebGPU engine', () => {
+  pageless.describe.configure({ mode: 'serial' });
+  let page: Page;
+  const problems: string[] = [];
+  pageless.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    watchPageProblems(page, problems);
+    await openApp(page, `ep=webgpu&${FAST}`);
+    await useFirstExample(page);
+  });
+  pageless.afterEach(() => {
+    expect(problems, 'page errors and CSP violations').toEqual([]);
+  });
+  pageless.afterAll(async () => {
+    await page.close();
+  });
 
-  await expect(progress).toHaveAttribute('data-status', 'error');
-  const banner = page.getByTestId('status-banner');
-  await expect(banner).toHaveAttribute('data-kind', 'DeviceLost');
-  await expect(banner).toContainText('The GPU stopped responding');
-  await expect(banner).toContainText(/device was lost/i);
-  await page.screenshot({ path: testInfo.outputPath('device-lost.png') });
-  await expectIntact(page, before);
-  await retryAndRunAgain(page, 'webgpu');
-  await expectIntact(page, before, { newEntries: 1 });
-});
+  pageless(
+    'a GPU device lost in the middle of a job: reported, Retry rebuilds the worker, the next job runs',
+    async () => {
+      pageless.setTimeout(300_000);
+      const before = await snapshot(page);
+      await generateButton(page).click();
+      const progress = page.getByTestId('job-progress');
+      await expect(progress).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
+      await hooks(page, 'loseDevice');
 
-test('out of memory on the GPU: caught, explained, and the next job runs', async ({ page }) => {
-  test.setTimeout(240_000);
-  await openApp(page, `ep=webgpu&${FAST}`);
-  await useFirstExample(page);
-  const before = await snapshot(page);
-  await hooks(page, 'failNextRunOutOfMemory');
-  await generateButton(page).click();
+      await expect(progress).toHaveAttribute('data-status', 'error');
+      const banner = page.getByTestId('status-banner');
+      await expect(banner).toHaveAttribute('data-kind', 'DeviceLost');
+      await expect(banner).toContainText('The GPU stopped responding');
+      await expect(banner).toContainText(/device was lost/i);
+      await page.screenshot({ path: pageless.info().outputPath('device-lost.png') });
+      await expectIntact(page, before);
+      await retryAndRunAgain(page, 'webgpu');
+      await expectIntact(page, before, { newEntries: 1 });
+    },
+  );
 
-  const progress = page.getByTestId('job-progress');
-  await expect(progress).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
-  const banner = page.getByTestId('status-banner');
-  await expect(banner).toHaveAttribute('data-kind', 'OutOfMemory');
-  await expect(banner).toContainText(/Out of memory.*fewer steps/);
-  await expectIntact(page, before);
-  await retryAndRunAgain(page, 'webgpu');
+  pageless('out of memory on the GPU: caught, explained, and the next job runs', async () => {
+    pageless.setTimeout(240_000);
+    const before = await snapshot(page);
+    await hooks(page, 'failNextRunOutOfMemory');
+    await generateButton(page).click();
+
+    const progress = page.getByTestId('job-progress');
+    await expect(progress).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+    const banner = page.getByTestId('status-banner');
+    await expect(banner).toHaveAttribute('data-kind', 'OutOfMemory');
+    await expect(banner).toContainText(/Out of memory.*fewer steps/);
+    await expectIntact(page, before);
+    await retryAndRunAgain(page, 'webgpu');
+  });
 });
 
 test('NaN in the loop (a pack whose noise schedule underflows): stopped at the step, explained', async ({ page }) => {

