@@ -7,6 +7,7 @@
 import type { AnyManifest, ManifestV2 } from '../packs/manifest-v2';
 import { EngineError, packInvalid } from '../errors';
 import type { Job, Mode, PromptAnalysis } from '../protocol';
+import type { TimeStep } from '../packs/load-clock';
 import type { Backend } from './backend';
 import { HelperGraphs } from './graphs/helpers';
 import { runJob, type Emit } from './loop';
@@ -43,15 +44,25 @@ export class Engine {
     manifest: AnyManifest,
     graphBytes: Partial<Record<GraphKey, Uint8Array>>,
     files: ReadonlyMap<string, Uint8Array> = new Map(),
+    time: TimeStep = (_step, run) => run(),
   ): Promise<Engine> {
     const tokenizer =
       manifest.formatVersion === 2 ? clipTokenizer(manifest, files) : new WordTokenizer(manifest.tokenizer);
     const tracked = new TrackedBackend(backend);
-    const graphs = await createPackGraphs(tracked, manifest, graphBytes);
+    const graphs = await createPackGraphs(tracked, manifest, graphBytes, time);
     const [height, width] = manifest.maskResolution;
     // Version 2's word_attention is one map (the graph averages its layers).
     const layers = manifest.formatVersion === 2 ? 1 : manifest.layers.length;
-    const helpers = await HelperGraphs.create(tracked, { layers, height, width });
+    let helpers: HelperGraphs;
+    try {
+      helpers = await time('helpers', () => HelperGraphs.create(tracked, { layers, height, width }));
+    } catch (err) {
+      await Promise.all((await packSessions(graphs)).map((s) => s.release()));
+      throw err;
+    }
+    // The global modes' UNet: created now, in the background, so the pack is ready without
+    // it; a global job started before it is done waits for it (and meets its error, if any).
+    graphs.unetGlobal?.get().catch(() => undefined);
     return new Engine(tracked, manifest, graphs, helpers, tokenizer, supportedModes(graphs, manifest));
   }
 
@@ -92,7 +103,7 @@ export class Engine {
   async release(): Promise<void> {
     this.released = true;
     await this.current?.catch(() => undefined);
-    await Promise.all([...packSessions(this.graphs).map((s) => s.release()), this.helpers.release()]);
+    await Promise.all([...(await packSessions(this.graphs)).map((s) => s.release()), this.helpers.release()]);
   }
 
   private async runNow(job: Job, emit: Emit, signal: AbortSignal): Promise<void> {
