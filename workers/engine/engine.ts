@@ -36,7 +36,8 @@ export class Engine {
   ) {}
 
   /**
-   * Checks the graphs' I/O against the contract (PackInvalid) and creates every session.
+   * Checks the graphs' I/O against the contract (PackInvalid) and creates the sessions the
+   * first job needs, timing each with `time`; the global modes' UNet is started after, in the background.
    * `files` holds the pack's other files by path (version 2: the tokenizer's vocab.json and merges.txt).
    */
   static async create(
