@@ -182,7 +182,7 @@ export const api = {
       const { caps } = probe;
       let choice: EpChoice = { ep: 'wasm', reason: '' };
       const endManifest = clock.begin('manifest');
-      let endFiles = () => undefined as void;
+      let endFiles: () => void = () => undefined;
       const pack = await loadPackFiles(baseUrl, {
         budget: (m) => {
           endManifest();
