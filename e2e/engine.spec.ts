@@ -71,3 +71,44 @@ test('a pack with a corrupted file is refused with a message naming the file', a
   await expect(banner).toContainText(/sha-?256|hash|integrity/i);
   await page.screenshot({ path: testInfo.outputPath('pack-refused.png') });
 });
+
+test('while the pack loads, the progress line names each step, and the ready pack carries its load timings', async ({
+  page,
+}) => {
+  // Every label the pack status shows, from the first render (installed before the page's scripts run).
+  await page.addInitScript(() => {
+    const seen: { step: string; label: string }[] = [];
+    (window as unknown as { seenSteps: typeof seen }).seenSteps = seen;
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="pack-status"]');
+      const step = el?.getAttribute('data-step');
+      const label = el?.querySelector('.pack-status__meta')?.textContent ?? '';
+      if (step && seen.at(-1)?.label !== label) seen.push({ step, label });
+    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.goto(`/?ep=wasm&pack=${TEST_PACK}&testHooks`);
+  await waitForPack(page);
+  const seen = await page.evaluate(
+    () => (window as unknown as { seenSteps: { step: string; label: string }[] }).seenSteps,
+  );
+  const labelOf = (step: string) => seen.find((s) => s.step === step)?.label;
+  // The sessions are announced by their human names (the UNet, the slowest, always shows;
+  // a fast step may be replaced before the page paints it), never as a file name.
+  expect(labelOf('unet')).toBe('Preparing the image model…');
+  for (const s of seen.filter((x) => x.step !== 'files' && x.step !== 'starting'))
+    expect(s.label).toMatch(/^(Preparing the [a-z ]+|Starting the inference runtime)…$/);
+  const afterFiles = seen.slice(seen.findIndex((s) => s.step === 'textEncoder'));
+  expect(afterFiles.every((s) => s.step !== 'files')).toBe(true);
+
+  const timings = await page.evaluate(() =>
+    (
+      window as unknown as { __realcustomTest: { loadTimings(): { steps: { step: string }[]; totalMs: number } } }
+    ).__realcustomTest.loadTimings(),
+  );
+  const steps = timings.steps.map((s) => s.step);
+  for (const step of ['manifest', 'files', 'runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers'])
+    expect(steps).toContain(step);
+  // WASM was chosen: no WebGPU adapter was asked for before loading.
+  expect(steps).not.toContain('capabilities');
+  expect(timings.totalMs).toBeGreaterThan(0);
+});

@@ -49,10 +49,42 @@ export interface BenchJson {
 }
 
 /** bench-browser.ts's output. */
+/** One whole-job case in the browser (tools/bench-browser.ts, through the page's test hook). */
+export interface BrowserJobRow {
+  ep: string;
+  /** The worker's WASM threads as onnxruntime runs them. */
+  wasmThreads: number;
+  case: string;
+  steps: number;
+  runs: number;
+  /** Median over runs of the median step wall time, ms. */
+  msPerStep: number;
+  /** Median over runs: job start to the first decoded preview (worker-side), ms. */
+  firstPreviewMs: number;
+  /** Median over runs: generate() call to its answer in the page, ms. */
+  jobMs: number;
+  bytesPerStep: number;
+}
+
+/** Time to ready of one page visit: navigation to the pack's ready state, and the worker's steps. */
+export interface BrowserReadyRow {
+  ep: string;
+  wasmThreads: number;
+  visit: 'first' | 'cached';
+  /** Navigation start to the pack status `done`, ms (as the person waits). */
+  readyMs: number;
+  /** loadPack's own timings: step → ms (files, runtime, each session…). */
+  steps: Record<string, number>;
+}
+
 export interface BrowserBench {
   chromium: string;
   command: string;
   pack: string;
+  /** Load average (1, 5, 15 min) before and after the run: the machine is shared. */
+  load?: { before: number[]; after: number[] };
   results: { ep: string; adapter: string; graph: string; createMs: number; firstRunMs: number; steadyRunMs: number }[];
+  jobs?: BrowserJobRow[];
+  ready?: BrowserReadyRow[];
   notes: string[];
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, setTransfer } from './api';
-import type { EngineEvent, FinalEvent, Job, PackProgress, PackSummary, Rgba } from './protocol';
+import type { EngineEvent, FinalEvent, Job, LoadProgress, PackSummary, Rgba } from './protocol';
 
 const PUBLIC = join(import.meta.dirname, '..', 'public');
 const hasPack = existsSync(join(PUBLIC, 'models', 'test-tiny', 'pack.json'));
@@ -76,14 +76,28 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/test-tiny/`;
-    const progress: PackProgress[] = [];
-    summary = await api.loadPack(base, (p) => progress.push(p), 'wasm');
-    expect(progress.at(-1)?.loadedBytes).toBe(summary.totalBytes);
+    const progress: LoadProgress[] = [];
+    summary = await api.loadPack(base, (p: LoadProgress) => progress.push(p), 'wasm');
+    const files = progress.flatMap((p) => (p.step === 'files' ? [p.files] : []));
+    expect(files.at(-1)?.loadedBytes).toBe(summary.totalBytes);
+    // After the files, the sessions the first job needs, in its order, then the helpers.
+    const steps = progress.map((p) => p.step).filter((s) => s !== 'files');
+    expect(steps).toEqual(['runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers']);
   }, 120_000);
 
   afterAll(async () => {
     await api.dispose();
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('reports where the load’s time went, step by step', async () => {
+    const { steps, totalMs } = summary.loadTimings;
+    const names = steps.map((s) => s.step);
+    for (const step of ['manifest', 'files', 'runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers'])
+      expect(names).toContain(step);
+    expect(names).not.toContain('capabilities'); // WASM chosen: no adapter asked for
+    for (const s of steps) expect(s.endMs).toBeGreaterThanOrEqual(s.startMs);
+    expect(totalMs).toBeGreaterThanOrEqual(Math.max(...steps.map((s) => s.endMs)));
   });
 
   it('summarizes the pack and the runtime', async () => {

@@ -16,8 +16,10 @@ import { deviceBudget } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
 import { resolvePackSource } from './packs/source';
 import { summarizePack } from './packs/summary';
-import type { EngineApi, FinalEvent, JobProgressEvent, RuntimeInfo } from './protocol';
-import { probeCapabilities } from './runtime/capabilities';
+import { buildScaleGraph } from './engine/graphs/tensor-graphs';
+import { LoadClock, type TimeStep } from './packs/load-clock';
+import type { EngineApi, FinalEvent, JobProgressEvent, LoadProgress, RuntimeInfo } from './protocol';
+import { probeCapabilities, probeWithoutGpu, type Probe } from './runtime/capabilities';
 import { chooseEp, type EpChoice } from './runtime/ep-choice';
 import { OrtBackend } from './runtime/ort-backend';
 import { selfTest } from './runtime/self-test';
@@ -66,16 +68,35 @@ function requireLoaded(): Loaded {
   return loaded;
 }
 
-async function startRuntime(pack: LoadedPack, choice: EpChoice): Promise<Loaded> {
-  const { caps, adapter } = await probeCapabilities();
-  const backend = new OrtBackend({
-    ep: choice.ep,
-    numThreads: caps.wasmThreads,
-    adapter,
-    fileOf: (name) => (pack.manifest.graphs as Record<string, { file: string } | undefined>)[name]?.file ?? name,
-  });
+/**
+ * A backend for the chosen EP with onnxruntime's runtime started (its .wasm fetched and
+ * compiled, on WebGPU the device too) by a one-node session, so this can run while the
+ * pack's files are still loading.
+ */
+async function startBackend(probe: Probe, choice: EpChoice, fileOf: (name: string) => string): Promise<OrtBackend> {
+  const backend = new OrtBackend({ ep: choice.ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf });
   try {
-    const engine = await Engine.create(backend, pack.manifest, pack.graphs, pack.files);
+    const warmUp = await backend.createSession('engine-warm-up', buildScaleGraph());
+    await warmUp.release();
+    return backend;
+  } catch (e) {
+    await backend.release();
+    throw classifyError(e, `starting the ${choice.ep} runtime`);
+  }
+}
+
+async function startEngine(
+  pack: LoadedPack,
+  choice: EpChoice,
+  probe: Probe,
+  backend: OrtBackend,
+  clock: LoadClock,
+): Promise<Loaded> {
+  try {
+    // The global UNet is created after the pack is ready: timed, but not announced as a step the page waits for.
+    const time: TimeStep = (step, run) => (step === 'unetGlobal' ? clock.measure(step, run) : clock.time(step, run));
+    const engine = await Engine.create(backend, pack.manifest, pack.graphs, pack.files, time);
+    const { caps } = probe;
     const gpuAdapter = choice.ep === 'webgpu' && caps.webgpu.available ? caps.webgpu.adapter : null;
     return { pack, choice, backend, engine, runtime: { ep: choice.ep, reason: choice.reason, adapter: gpuAdapter } };
   } catch (e) {
@@ -139,33 +160,62 @@ export const api = {
     return (await probeCapabilities()).caps;
   },
 
-  async loadPack(source, onProgress, ep = 'auto') {
+  async loadPack(source, onProgress, ep = 'auto', options = {}) {
     loading?.abort();
     const abort = new AbortController();
     loading = abort;
+    const tell = (p: LoadProgress) => {
+      const delivered: unknown = onProgress(p);
+      if (delivered instanceof Promise) delivered.catch(() => undefined);
+    };
+    const clock = new LoadClock((step) => tell({ step }));
+    // Started as soon as pack.json has chosen the EP, so it overlaps the files.
+    let warming: Promise<OrtBackend> | null = null;
+    let handedOver = false;
+    let runtimeStarted = false;
     try {
       await stopJob();
       const baseUrl = resolvePackSource(source, appBase());
-      const { caps } = await probeCapabilities();
+      const probed = ep === 'wasm' ? probeWithoutGpu() : await clock.time('capabilities', () => probeCapabilities());
+      const threads = options.wasmThreads;
+      const probe = threads === undefined ? probed : { ...probed, caps: { ...probed.caps, wasmThreads: threads } };
+      const { caps } = probe;
       let choice: EpChoice = { ep: 'wasm', reason: '' };
+      const endManifest = clock.begin('manifest');
+      let endFiles: () => void = () => undefined;
       const pack = await loadPackFiles(baseUrl, {
         budget: (m) => {
+          endManifest();
+          endFiles = clock.begin('files');
           choice = chooseEp(caps, ep, m.dtype === 'float16');
+          const graphs = m.graphs as Record<string, { file: string } | undefined>;
+          warming = clock.time('runtime', () => startBackend(probe, choice, (name) => graphs[name]?.file ?? name));
+          // Awaited below; a load that fails before that releases it in `finally`.
+          warming.then(() => (runtimeStarted = true)).catch(() => undefined);
           const shaderF16 = caps.webgpu.available && caps.webgpu.adapter.features.includes('shader-f16');
           return deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
         },
         store: CacheApiStore.available() ? new CacheApiStore() : undefined,
-        onProgress: throttleProgress(onProgress),
+        onProgress: throttleProgress((files) => tell({ step: 'files', files })),
         signal: abort.signal,
       });
+      endFiles();
       if (abort.signal.aborted) throw new EngineError('Cancelled', 'Pack loading was replaced by a newer request.');
+      if (!warming) throw new EngineError('Internal', 'The pack loaded without choosing a runtime.');
+      // The page shows the files until they are in; name the runtime again if it is still starting.
+      if (!runtimeStarted) tell({ step: 'runtime' });
+      const backend = await (warming as Promise<OrtBackend>);
       await releaseLoaded();
-      loaded = await startRuntime(pack, choice);
-      return summarizePack(pack.manifest, baseUrl, pack.totalBytes, loaded.engine.modes, loaded.runtime);
+      handedOver = true;
+      loaded = await startEngine(pack, choice, probe, backend, clock);
+      const summary = summarizePack(pack.manifest, baseUrl, pack.totalBytes, loaded.engine.modes, loaded.runtime);
+      return { ...summary, loadTimings: clock.timings(pack.downloadedBytes) };
     } catch (e) {
       throw classifyError(e, 'loading the pack');
     } finally {
       if (loading === abort) loading = null;
+      const unused = warming as Promise<OrtBackend> | null;
+      if (!handedOver && unused) void unused.then((b) => b.release()).catch(() => undefined);
     }
   },
 
@@ -253,6 +303,7 @@ export const api = {
       liveTensors: loaded.backend.liveTensors,
       bytesReadBack: loaded.backend.bytesReadBack,
       ep: loaded.choice.ep,
+      wasmThreads: loaded.backend.wasmThreads,
       modes: [...loaded.engine.modes],
     };
   },

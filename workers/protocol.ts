@@ -132,6 +132,44 @@ export interface PackProgress {
   fromCache: boolean;
 }
 
+/**
+ * What loading a pack does, each step timed (LoadTimings) and named on the page's progress
+ * line: the device probe, pack.json, the files, onnxruntime's runtime (its .wasm fetched and
+ * compiled, on WebGPU the device too), then one session per graph and the engine's helper
+ * graphs. `unetGlobal` (global modes only) is created after the pack is ready, in the background.
+ */
+export const LOAD_STEPS = [
+  'capabilities',
+  'manifest',
+  'files',
+  'runtime',
+  'textEncoder',
+  'imageEncoder',
+  'unet',
+  'decoder',
+  'helpers',
+  'unetGlobal',
+] as const;
+export type LoadStep = (typeof LOAD_STEPS)[number];
+
+/** Progress while a pack loads: the files' bytes, or the step that has just begun. */
+export type LoadProgress = { step: 'files'; files: PackProgress } | { step: Exclude<LoadStep, 'files'> };
+
+/** Test and benchmark overrides for loadPack (the page sets them only with `?testHooks`). */
+export interface LoadOptions {
+  /** WASM threads instead of the worker's choice (cores − 1 when cross-origin isolated). */
+  wasmThreads?: number | undefined;
+}
+
+export interface LoadTimings {
+  /** Each step's start and end in ms since loadPack was called, in the order they began (steps may overlap). */
+  steps: { step: LoadStep; startMs: number; endMs: number }[];
+  /** loadPack's call to its answer (the pack is ready). */
+  totalMs: number;
+  /** Bytes that came over the network (0 on a fully cached visit). */
+  downloadedBytes: number;
+}
+
 export interface PackSummary {
   name: string;
   version: string;
@@ -150,6 +188,8 @@ export interface PackSummary {
   runtime: RuntimeInfo;
   /** Which real model runs (format-version-2 packs); null for the toy packs of version 1. */
   model: PackModelInfo | null;
+  /** Where this load's time went. */
+  loadTimings: LoadTimings;
 }
 
 /** A version-2 pack's model, for the pack card: SD-1.5 with a global IP-Adapter whose image branch RealCustom's mask confines. */
@@ -248,11 +288,26 @@ export interface SelfTestResult {
 
 export type SelfTestGraph = 'textEncoder' | 'imageEncoder' | 'unet' | 'decoder';
 
+/** One whole job as the page's test hook `benchJob` reports it (src/engine/test-hooks.ts; tools/bench-browser.ts). */
+export interface BenchJobResult {
+  status: 'done' | 'error' | 'cancelled';
+  /** The worker's own figures (from generate() to the final event, inside the worker). */
+  totalMs: number;
+  timeToFirstPreviewMs: number;
+  /** generate() call to its answer, as the page sees it (adds the worker boundary). */
+  pageMs: number;
+  steps: StepTimings[];
+  bytesReadBack: number;
+  error?: string;
+}
+
 /** Leak and traffic figures for tests. */
 export interface EngineStats {
   liveTensors: number;
   bytesReadBack: number;
   ep: ExecutionProvider;
+  /** onnxruntime-web's WASM thread count as it runs (1 when threads are unavailable). */
+  wasmThreads: number;
   modes: Mode[];
 }
 
@@ -268,7 +323,12 @@ export interface EngineApi {
    * Loads (or replaces) the pack: a shipped pack's name (`test-tiny`) or a URL. Cancels a
    * running job and an unfinished earlier load. Progress counts the whole pack's bytes.
    */
-  loadPack(source: string, onProgress: (p: PackProgress) => void, ep?: EpPreference): Promise<PackSummary>;
+  loadPack(
+    source: string,
+    onProgress: (p: LoadProgress) => void,
+    ep?: EpPreference,
+    options?: LoadOptions,
+  ): Promise<PackSummary>;
   /** The runtime in use now (it changes to WASM after a lost GPU device); null before a pack. */
   runtimeInfo(): Promise<RuntimeInfo | null>;
   /** `wordIndex`: which copy of the word (its index among the prompt's words) is the target. */

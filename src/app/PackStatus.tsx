@@ -1,6 +1,6 @@
-import { packFraction } from '../store/pack-slice';
 import { useStore } from '../store';
 import { formatBytes } from '../lib/format';
+import { packLoadLine } from '../lib/pack-load-line';
 import { ProgressBar } from '../ui/ProgressBar';
 import { PackModelCard } from './PackModelCard';
 import './PackStatus.css';
@@ -35,17 +35,14 @@ export function PackStatus() {
       </div>
     );
   }
-  const progress = pack.status === 'loading' ? pack.progress : null;
-  const fraction = packFraction(progress);
-  const label = progress
-    ? `${progress.fromCache ? 'From cache' : 'Downloading'} ${progress.file} · ${formatBytes(progress.loadedBytes)} of ${formatBytes(progress.totalBytes)}`
-    : engineBusy
-      ? 'Starting engine…'
-      : 'Loading model pack…';
+  const line =
+    pack.status === 'loading'
+      ? packLoadLine(pack.progress, pack.step)
+      : { label: engineBusy ? 'Starting engine…' : 'Loading model pack…', fraction: null, step: 'starting' };
   return (
-    <div className="pack-status" data-testid="pack-status" data-status={pack.status}>
-      <span className="pack-status__meta">{label}</span>
-      <ProgressBar label="Model pack download" fraction={fraction} />
+    <div className="pack-status" data-testid="pack-status" data-status={pack.status} data-step={line.step}>
+      <span className="pack-status__meta">{line.label}</span>
+      <ProgressBar label="Model pack loading" fraction={line.fraction} />
     </div>
   );
 }

@@ -8,7 +8,7 @@
  */
 import * as Comlink from 'comlink';
 import { engineErrorThrowHandler } from '../../workers/errors';
-import type { EngineApi, EpPreference, Job, JobProgressEvent, PackProgress } from '../../workers/protocol';
+import type { EngineApi, EpPreference, Job, JobProgressEvent, LoadOptions, LoadProgress } from '../../workers/protocol';
 
 const comlinkThrow = Comlink.transferHandlers.get('throw');
 if (comlinkThrow) Comlink.transferHandlers.set('throw', engineErrorThrowHandler(comlinkThrow.canHandle));
@@ -21,7 +21,11 @@ export type EngineBridge = Pick<
   EngineApi,
   'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest' | 'stats' | 'simulateDeviceLoss' | 'simulateOutOfMemory'
 > & {
-  loadPack(source: string, onProgress: (p: PackProgress) => void): ReturnType<EngineApi['loadPack']>;
+  loadPack(
+    source: string,
+    onProgress: (p: LoadProgress) => void,
+    options?: LoadOptions,
+  ): ReturnType<EngineApi['loadPack']>;
   generate(job: Job, onEvent: (e: JobProgressEvent) => void): ReturnType<EngineApi['generate']>;
   /** Releases the GPU in the worker, then ends the worker. The bridge is unusable after. */
   dispose(): Promise<void>;
@@ -44,7 +48,7 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
     stats: () => remote.stats(),
     simulateDeviceLoss: () => remote.simulateDeviceLoss(),
     simulateOutOfMemory: () => remote.simulateOutOfMemory(),
-    loadPack: (source, onProgress) => remote.loadPack(source, Comlink.proxy(onProgress), ep),
+    loadPack: (source, onProgress, options) => remote.loadPack(source, Comlink.proxy(onProgress), ep, options),
     // The job is cloned, not transferred: the page keeps its reference pixels for the next run.
     generate: (job, onEvent) => remote.generate(job, Comlink.proxy(onEvent)),
     cancel: (jobId) => remote.cancel(jobId),

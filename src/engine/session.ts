@@ -8,6 +8,7 @@ import { EngineError, serializeError } from '../../workers/errors';
 import type { EngineEvent, EpPreference, FinalEvent, Job } from '../../workers/protocol';
 import { clearLiveFrames, liveFrames } from './live-frames';
 import { createEngineBridge, type EngineBridge } from './bridge';
+import { readWasmThreads } from '../lib/url-options';
 import { useStore } from '../store';
 
 let bridge: EngineBridge | null = null;
@@ -36,18 +37,21 @@ async function start(ep: EpPreference, packSource: string): Promise<void> {
   const current = () => bridge === own;
   const { setEngine, setPack } = useStore.getState();
   setEngine({ status: 'loading' });
-  setPack({ status: 'idle' });
+  // The pack loads while the worker probes the device: neither waits for the other (the
+  // worker asks for the GPU adapter once, and not at all for loading when WASM was chosen).
+  setPack({ status: 'loading', source: packSource, progress: null, step: null });
+  const loadingPack = own.loadPack(packSource, (p) => current() && useStore.getState().setPackProgress(p), {
+    wasmThreads: readWasmThreads(window.location.search),
+  });
+  loadingPack.catch(() => undefined); // answered below
   try {
     const capabilities = await own.capabilities();
-    if (!current()) return;
-    setEngine({ status: 'done', capabilities });
+    if (current()) setEngine({ status: 'done', capabilities });
   } catch (err) {
     if (current()) setEngine({ status: 'error', error: serializeError(err) });
-    return;
   }
-  setPack({ status: 'loading', source: packSource, progress: null });
   try {
-    const summary = await own.loadPack(packSource, (p) => current() && useStore.getState().setPackProgress(p));
+    const summary = await loadingPack;
     if (current()) setPack({ status: 'done', source: packSource, summary });
   } catch (err) {
     if (current()) setPack({ status: 'error', source: packSource, error: serializeError(err) });

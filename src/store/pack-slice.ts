@@ -1,9 +1,16 @@
 import type { StateCreator } from 'zustand';
-import type { EngineErrorInfo, PackProgress, PackSummary } from '../../workers/protocol';
+import type { EngineErrorInfo, LoadProgress, LoadStep, PackProgress, PackSummary } from '../../workers/protocol';
 
 export type PackState =
   | { status: 'idle' }
-  | { status: 'loading'; source: string; progress: PackProgress | null }
+  | {
+      status: 'loading';
+      source: string;
+      /** The files' bytes (null before the first). */
+      progress: PackProgress | null;
+      /** The latest step the worker began other than the files (null before the first). */
+      step: Exclude<LoadStep, 'files'> | null;
+    }
   | { status: 'done'; source: string; summary: PackSummary }
   | { status: 'error'; source: string; error: EngineErrorInfo };
 
@@ -11,17 +18,15 @@ export interface PackSlice {
   pack: PackState;
   setPack(pack: PackState): void;
   /** Ignored unless a pack is loading (a late progress event must not undo `done`). */
-  setPackProgress(progress: PackProgress): void;
+  setPackProgress(progress: LoadProgress): void;
 }
 
 export const createPackSlice: StateCreator<PackSlice> = (set) => ({
   pack: { status: 'idle' },
   setPack: (pack) => set({ pack }),
-  setPackProgress: (progress) => set(({ pack }) => (pack.status === 'loading' ? { pack: { ...pack, progress } } : {})),
+  setPackProgress: (p) =>
+    set(({ pack }) => {
+      if (pack.status !== 'loading') return {};
+      return { pack: p.step === 'files' ? { ...pack, progress: p.files } : { ...pack, step: p.step } };
+    }),
 });
-
-/** Overall fraction in [0, 1] across the pack's files, or null before the first event. */
-export function packFraction(progress: PackProgress | null): number | null {
-  if (!progress || progress.totalBytes <= 0) return null;
-  return Math.min(1, Math.max(0, progress.loadedBytes / progress.totalBytes));
-}

@@ -7,6 +7,7 @@
 import type { AnyManifest, ManifestV2 } from '../packs/manifest-v2';
 import { EngineError, packInvalid } from '../errors';
 import type { Job, Mode, PromptAnalysis } from '../protocol';
+import type { TimeStep } from '../packs/load-clock';
 import type { Backend } from './backend';
 import { HelperGraphs } from './graphs/helpers';
 import { runJob, type Emit } from './loop';
@@ -36,26 +37,37 @@ export class Engine {
   ) {}
 
   /**
-   * Checks the graphs' I/O against the contract (PackInvalid) and creates every session.
+   * Checks the graphs' I/O against the contract (PackInvalid) and creates the sessions the
+   * first job needs, timing each with `time`; the global modes' UNet is started after, in the background.
    * `files` holds the pack's other files by path (version 2: the tokenizer's vocab.json and
-   * merges.txt, and the adapter's `uncondImageTokens`).
+   * merges.txt, the adapter's `uncondImageTokens`, and the graphs' external data).
    */
   static async create(
     backend: Backend,
     manifest: AnyManifest,
     graphBytes: Partial<Record<GraphKey, Uint8Array>>,
     files: ReadonlyMap<string, Uint8Array> = new Map(),
+    time: TimeStep = (_step, run) => run(),
   ): Promise<Engine> {
     const tokenizer =
       manifest.formatVersion === 2 ? clipTokenizer(manifest, files) : new WordTokenizer(manifest.tokenizer);
     const negative = manifest.formatVersion === 2 ? negativeImageTokens(manifest, files) : null;
     const tracked = new TrackedBackend(backend);
-    const graphs = await createPackGraphs(tracked, manifest, graphBytes, files);
+    const graphs = await createPackGraphs(tracked, manifest, graphBytes, files, time);
     const [height, width] = manifest.maskResolution;
     // Version 2's word_attention is one map (the graph averages its layers).
     const layers = manifest.formatVersion === 2 ? 1 : manifest.layers.length;
     const preview = manifest.formatVersion === 2 ? manifest.preview : null;
-    const helpers = await HelperGraphs.create(tracked, { layers, height, width }, preview);
+    let helpers: HelperGraphs;
+    try {
+      helpers = await time('helpers', () => HelperGraphs.create(tracked, { layers, height, width }, preview));
+    } catch (err) {
+      await Promise.all((await packSessions(graphs)).map((s) => s.release()));
+      throw err;
+    }
+    // The global modes' UNet: created now, in the background, so the pack is ready without
+    // it; a global job started before it is done waits for it (and meets its error, if any).
+    graphs.unetGlobal?.get().catch(() => undefined);
     return new Engine(tracked, manifest, graphs, helpers, tokenizer, negative, supportedModes(graphs, manifest));
   }
 
@@ -96,7 +108,7 @@ export class Engine {
   async release(): Promise<void> {
     this.released = true;
     await this.current?.catch(() => undefined);
-    await Promise.all([...packSessions(this.graphs).map((s) => s.release()), this.helpers.release()]);
+    await Promise.all([...(await packSessions(this.graphs)).map((s) => s.release()), this.helpers.release()]);
   }
 
   private async runNow(job: Job, emit: Emit, signal: AbortSignal): Promise<void> {

@@ -65,7 +65,7 @@ export async function runJob(
     await checkAbort();
     const params = job.params;
     const plan = planFor(params, { negativeImageTokens: parts.negativeImageTokens !== null });
-    const unet = plan.graph === 'unet' ? parts.graphs.unet : parts.graphs.unetGlobal!;
+    const unet = plan.graph === 'unet' ? parts.graphs.unet : await parts.graphs.unetGlobal!.get();
     const tensors = await encode(parts, job, plan, jobScope, emit, checkAbort);
     phase = 'preparing the first step';
     await checkAbort();

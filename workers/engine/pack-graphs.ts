@@ -7,6 +7,7 @@ import type { GraphSpec } from '../packs/manifest';
 import type { AnyManifest, GraphNameV2, GraphSpecV2, ManifestV2 } from '../packs/manifest-v2';
 import { packInvalid } from '../errors';
 import { MODES, type Mode } from '../protocol';
+import type { TimeStep } from '../packs/load-clock';
 import type { ExternalData, GraphSession } from './backend';
 import type { TrackedBackend } from './tracked-backend';
 
@@ -15,7 +16,22 @@ export interface PackGraph {
   session: GraphSession;
 }
 
-export type PackGraphs = { [K in GraphKey]: K extends 'unetGlobal' ? PackGraph | null : PackGraph };
+/**
+ * A graph created after the pack is ready (the global modes' UNet: no first job needs it).
+ * `get()` starts its creation if nothing has, and every caller waits on the same promise.
+ */
+export interface DeferredGraph {
+  spec: GraphSpec | GraphSpecV2;
+  get(): Promise<PackGraph>;
+  /** The session once created; null if it never was or its creation failed. */
+  created(): Promise<GraphSession | null>;
+}
+
+export type PackGraphs = {
+  [K in GraphKey]: K extends 'unetGlobal' ? DeferredGraph | null : PackGraph;
+};
+
+const untimed: TimeStep = (_step, run) => run();
 
 /** The contract's I/O rules (packs/graph-io.ts); a pack.json the engine was handed may skip parse.ts. */
 function checkSpec(key: GraphKey, spec: GraphSpec | GraphSpecV2, manifest: AnyManifest): void {
@@ -64,29 +80,52 @@ function externalDataOf(spec: GraphSpec | GraphSpecV2, files: ReadonlyMap<string
   });
 }
 
+function deferGraph(spec: GraphSpec | GraphSpecV2, create: () => Promise<PackGraph>): DeferredGraph {
+  let pending: Promise<PackGraph> | null = null;
+  const get = () => (pending ??= create());
+  return {
+    spec,
+    get,
+    created: async () => (pending ? pending.then((g) => g.session).catch(() => null) : null),
+  };
+}
+
+/**
+ * Creates the sessions the first job needs, in the order it runs them, one at a time
+ * (session creation compiles and allocates; parallel creation only raises peak memory on a
+ * phone, and onnxruntime-web creates them on one thread anyway). The global modes' UNet is
+ * left deferred: the engine starts it once the pack is ready.
+ */
 export async function createPackGraphs(
   backend: TrackedBackend,
   manifest: AnyManifest,
   graphBytes: Partial<Record<GraphKey, Uint8Array>>,
   /** The pack's other files by path (version 2: the graphs' external data). */
   files: ReadonlyMap<string, Uint8Array> = new Map(),
+  time: TimeStep = untimed,
 ): Promise<PackGraphs> {
-  if (manifest.formatVersion === 2) return createPackGraphsV2(backend, manifest, graphBytes, files);
+  if (manifest.formatVersion === 2) return createPackGraphsV2(backend, manifest, graphBytes, files, time);
   const g = manifest.graphs;
   const created: PackGraph[] = [];
   const make = async (key: GraphKey, spec: GraphSpec) => {
-    const graph = await createGraph(backend, key, spec, manifest, graphBytes[key], files);
+    const graph = await time(key, () => createGraph(backend, key, spec, manifest, graphBytes[key], files));
     created.push(graph);
     return graph;
   };
   try {
-    // One at a time: session creation compiles and allocates; parallel creation only
-    // raises peak memory on a phone.
     const textEncoder = await make('textEncoder', g.textEncoder);
     const imageEncoder = await make('imageEncoder', g.imageEncoder);
     const unet = await make('unet', g.unet);
-    const unetGlobal = g.unetGlobal === undefined ? null : await make('unetGlobal', g.unetGlobal);
     const decoder = await make('decoder', g.decoder);
+    const global = g.unetGlobal;
+    const unetGlobal =
+      global === undefined
+        ? null
+        : deferGraph(global, () =>
+            time('unetGlobal', () =>
+              createGraph(backend, 'unetGlobal', global, manifest, graphBytes.unetGlobal, files),
+            ),
+          );
     return { textEncoder, imageEncoder, unet, unetGlobal, decoder };
   } catch (err) {
     await Promise.all(created.map((c) => c.session.release()));
@@ -103,11 +142,12 @@ async function createPackGraphsV2(
   manifest: ManifestV2,
   graphBytes: Partial<Record<GraphKey, Uint8Array>>,
   files: ReadonlyMap<string, Uint8Array>,
+  time: TimeStep,
 ): Promise<PackGraphs> {
   const g = manifest.graphs;
   const created: PackGraph[] = [];
   const make = async (key: GraphNameV2) => {
-    const graph = await createGraph(backend, key, g[key], manifest, graphBytes[key], files);
+    const graph = await time(key, () => createGraph(backend, key, g[key], manifest, graphBytes[key], files));
     created.push(graph);
     return graph;
   };
@@ -116,16 +156,20 @@ async function createPackGraphsV2(
     const imageEncoder = await make('imageEncoder');
     const unet = await make('unet');
     const decoder = await make('decoder');
-    return { textEncoder, imageEncoder, unet, unetGlobal: unet, decoder };
+    const same = Promise.resolve(unet);
+    const unetGlobal: DeferredGraph = { spec: unet.spec, get: () => same, created: async () => null };
+    return { textEncoder, imageEncoder, unet, unetGlobal, decoder };
   } catch (err) {
     await Promise.all(created.map((c) => c.session.release()));
     throw err;
   }
 }
 
-/** Every distinct session (a version-2 pack's unet is also its unetGlobal). */
-export function packSessions(graphs: PackGraphs): GraphSession[] {
-  return [...new Set(Object.values(graphs).flatMap((g) => (g === null ? [] : [g.session])))];
+/** Every session created so far (a version-2 pack's unet is also its unetGlobal, counted once). */
+export async function packSessions(graphs: PackGraphs): Promise<GraphSession[]> {
+  const { unetGlobal, ...now } = graphs;
+  const later = (await unetGlobal?.created()) ?? null;
+  return [...new Set([...Object.values(now).map((g) => g.session), ...(later ? [later] : [])])];
 }
 
 /** Modes this pack can run: the global ones need `unetGlobal`, masked-global its attention maps. */

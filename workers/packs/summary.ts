@@ -1,6 +1,7 @@
 /**
  * What the page learns about a loaded pack: the manifest's user-facing parts, defaults as
- * full `Params`, example URLs resolved against the pack's address, and the runtime in use.
+ * full `Params`, example URLs resolved against the pack's address, and the runtime in use
+ * (the worker adds the load's timings).
  */
 import { PARAM_RANGES, type Mode, type PackSummary, type Params, type RuntimeInfo } from '../protocol';
 import type { Manifest } from './manifest';
@@ -12,7 +13,7 @@ export function summarizePack(
   totalBytes: number,
   modes: readonly Mode[],
   runtime: RuntimeInfo,
-): PackSummary {
+): Omit<PackSummary, 'loadTimings'> {
   return m.formatVersion === 2
     ? summarizeV2(m, totalBytes, modes, runtime)
     : summarizeV1(m, baseUrl, totalBytes, modes, runtime);
@@ -24,7 +25,12 @@ function rangeDefault(key: 'gammaNum'): number {
   return r?.max ?? 1;
 }
 
-function summarizeV2(m: ManifestV2, totalBytes: number, modes: readonly Mode[], runtime: RuntimeInfo): PackSummary {
+function summarizeV2(
+  m: ManifestV2,
+  totalBytes: number,
+  modes: readonly Mode[],
+  runtime: RuntimeInfo,
+): Omit<PackSummary, 'loadTimings'> {
   const defaults: Params = {
     ...m.defaults,
     gammaNum: rangeDefault('gammaNum'),
@@ -66,7 +72,7 @@ function summarizeV1(
   totalBytes: number,
   modes: readonly Mode[],
   runtime: RuntimeInfo,
-): PackSummary {
+): Omit<PackSummary, 'loadTimings'> {
   const t = m.tokenizer;
   const special = new Set([t.pad, t.bos, t.eos, t.unk]);
   const { binaryMask = false, scoring = true, ...defaults } = m.defaults;

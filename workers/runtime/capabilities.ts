@@ -66,20 +66,28 @@ async function probeWebGpu(): Promise<{ webgpu: Capabilities['webgpu']; adapter:
   }
 }
 
+/**
+ * What loading a pack needs when the user chose WASM: the thread count, not the adapter
+ * (asking for one costs a WebGPU instance, on a software adapter seconds under load).
+ */
+export function probeWithoutGpu(): Probe {
+  const isolated = env.crossOriginIsolated === true;
+  return {
+    caps: {
+      webgpu: { available: false, reason: 'not asked for: WASM was chosen' },
+      crossOriginIsolated: isolated,
+      wasmThreads: wasmThreadCount(isolated, env.navigator?.hardwareConcurrency),
+    },
+    adapter: null,
+  };
+}
+
 let cached: Promise<Probe> | null = null;
 
 /** Probes once per worker; `refresh` asks again (after a lost device the adapter is spent). */
 export function probeCapabilities(refresh = false): Promise<Probe> {
   if (refresh || !cached) {
-    const isolated = env.crossOriginIsolated === true;
-    cached = probeWebGpu().then(({ webgpu, adapter }) => ({
-      caps: {
-        webgpu,
-        crossOriginIsolated: isolated,
-        wasmThreads: wasmThreadCount(isolated, env.navigator?.hardwareConcurrency),
-      },
-      adapter,
-    }));
+    cached = probeWebGpu().then(({ webgpu, adapter }) => ({ caps: { ...probeWithoutGpu().caps, webgpu }, adapter }));
   }
   return cached;
 }

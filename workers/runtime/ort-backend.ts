@@ -84,6 +84,11 @@ export class OrtBackend implements Backend {
     return this.#tensors.size;
   }
 
+  /** onnxruntime's WASM thread count as it runs (it drops to 1 where threads are unavailable). */
+  get wasmThreads(): number {
+    return this.#ort.env.wasm.numThreads ?? 1;
+  }
+
   async createSession(name: string, model: Uint8Array, externalData?: readonly ExternalData[]): Promise<GraphSession> {
     this.#assertUsable();
     const gpu = this.ep === 'webgpu';

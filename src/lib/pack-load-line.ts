@@ -1,0 +1,41 @@
+/**
+ * The pack's progress line while it loads: the files' bytes while they come in, then the
+ * step the worker is on by its human name ("Preparing the image model…"), never a full bar
+ * with nothing said. The steps are LOAD_STEPS in workers/protocol.ts.
+ */
+import type { LoadStep, PackProgress } from '../../workers/protocol';
+import { formatBytes } from './format';
+
+const STEP_LABELS: Record<Exclude<LoadStep, 'files'>, string> = {
+  capabilities: 'Checking this device for WebGPU…',
+  manifest: 'Reading the pack’s description…',
+  runtime: 'Starting the inference runtime…',
+  textEncoder: 'Preparing the text encoder…',
+  imageEncoder: 'Preparing the reference encoder…',
+  unet: 'Preparing the image model…',
+  decoder: 'Preparing the image decoder…',
+  helpers: 'Preparing the sampler and mask steps…',
+  unetGlobal: 'Preparing the global image model…',
+};
+
+export interface PackLoadLine {
+  label: string;
+  /** The bar's fraction; null = indeterminate (a step is running, its length unknown). */
+  fraction: number | null;
+  /** What the line describes, for tests: `files` or a step. */
+  step: LoadStep | 'starting';
+}
+
+export function packLoadLine(progress: PackProgress | null, step: Exclude<LoadStep, 'files'> | null): PackLoadLine {
+  const filesDone = progress !== null && progress.loadedBytes >= progress.totalBytes;
+  // The runtime starts while the files load: the files' bar stays until they are in.
+  if (step !== null && (progress === null || filesDone || step !== 'runtime'))
+    return { label: STEP_LABELS[step], fraction: null, step };
+  if (progress === null) return { label: 'Loading model pack…', fraction: null, step: 'starting' };
+  const how = progress.fromCache ? 'From cache' : 'Downloading';
+  return {
+    label: `${how} ${progress.file} · ${formatBytes(progress.loadedBytes)} of ${formatBytes(progress.totalBytes)}`,
+    fraction: progress.totalBytes > 0 ? Math.min(1, Math.max(0, progress.loadedBytes / progress.totalBytes)) : null,
+    step: 'files',
+  };
+}
