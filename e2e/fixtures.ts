@@ -24,7 +24,8 @@ class SharedApps {
   async forFile(file: string): Promise<{ page: Page; problems: string[] }> {
     if (this.current?.file === file) return this.current;
     await this.close();
-    const page = await this.browser.newPage();
+    // Its own context (not browser.newPage()), so a test can open a second tab beside it.
+    const page = await (await this.browser.newContext()).newPage();
     const problems: string[] = [];
     watchPageProblems(page, problems);
     await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
@@ -35,7 +36,7 @@ class SharedApps {
   }
 
   async close(): Promise<void> {
-    await this.current?.page.close();
+    await this.current?.page.context().close();
     this.current = null;
   }
 }
