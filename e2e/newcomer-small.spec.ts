@@ -1,30 +1,17 @@
 /**
- * The smaller things a newcomer hits (issue 13, items 9 and 12): each test here failed
- * before its fix. One page for the whole file on WASM with the test pack.
+ * The smaller things a newcomer hits (issue 13, items 9, 11 and 12): each test here failed
+ * before its fix. One page for the whole file on WASM with the test pack (`appPage`).
  */
-import { expect, test, type Page } from '@playwright/test';
-import { watchPageProblems } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test, watchPageProblems } from './fixtures';
 import { STAR_REFERENCE, setNumber } from './features-helpers';
-import { openApp } from './reliability-helpers';
-
-test.describe.configure({ mode: 'serial' });
-let page: Page;
-const problems: string[] = [];
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  watchPageProblems(page, problems);
-  await openApp(page);
-});
-test.afterEach(() => {
-  expect(problems, 'page errors and CSP violations').toEqual([]);
-});
-test.afterAll(async () => {
-  await page.close();
-});
+import { TEST_PACK } from './helpers';
 
 const promptBox = (p: Page) => p.getByRole('textbox', { name: 'Prompt', exact: true });
 
-test('a 500-word prompt folds the words past the limit into one chip and names only a few', async () => {
+test('a 500-word prompt folds the words past the limit into one chip and names only a few', async ({
+  appPage: page,
+}) => {
   const words = Array.from({ length: 500 }, (_, i) => (i % 2 ? 'grass' : 'star'));
   await promptBox(page).fill(words.join(' '));
   const chips = page.getByTestId('word-chips');
@@ -39,7 +26,9 @@ test('a 500-word prompt folds the words past the limit into one chip and names o
   expect(warning.split(' ').length).toBeLessThan(40);
 });
 
-test('lowering Steps below Mask reuse moves mask reuse, says so once, and Steps stays valid', async () => {
+test('lowering Steps below Mask reuse moves mask reuse, says so once, and Steps stays valid', async ({
+  appPage: page,
+}) => {
   await setNumber(page, 'Steps', 20);
   await setNumber(page, 'Mask reuse', 10);
   await setNumber(page, 'Steps', 4);
@@ -49,7 +38,7 @@ test('lowering Steps below Mask reuse moves mask reuse, says so once, and Steps 
   await expect(page.getByText('Mask reuse step 10 is past the last step; moved to step 4.')).toHaveCount(1);
 });
 
-test('a gallery card: Link says it was copied, Reuse brings the form into view', async () => {
+test('a gallery card: Link says it was copied, Reuse brings the form into view', async ({ appPage: page }) => {
   test.setTimeout(300_000);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
@@ -72,7 +61,7 @@ test('a gallery card: Link says it was copied, Reuse brings the form into view',
   await expect(promptBox(page)).toBeInViewport();
 });
 
-test('a clamp message stays on its own field until that field changes', async () => {
+test('a clamp message stays on its own field until that field changes', async ({ appPage: page }) => {
   await setNumber(page, 'Steps', 20);
   const stepsField = page.locator('.param').filter({ has: page.getByLabel('Steps', { exact: true }) });
   const steps = page.getByLabel('Steps', { exact: true });
@@ -89,7 +78,7 @@ test('a clamp message stays on its own field until that field changes', async ()
   await expect(steps).toHaveAttribute('aria-invalid', 'false');
 });
 
-test('the backend radiogroup answers the arrow keys', async () => {
+test('the backend radiogroup answers the arrow keys', async ({ appPage: page }) => {
   const group = page.getByRole('radiogroup', { name: 'Execution provider' });
   const checked = group.getByRole('radio', { checked: true });
   await expect(checked).toHaveText('WASM');
@@ -100,4 +89,78 @@ test('the backend radiogroup answers the arrow keys', async () => {
   await page.keyboard.press('ArrowRight');
   await expect(group.getByRole('radio', { name: 'WASM' })).toHaveAttribute('aria-checked', 'true');
   await expect(group.getByRole('radio', { name: 'WASM' })).toBeFocused();
+});
+
+test('at phone width Reference, Prompt and Generate come before the live view', async ({ appPage: page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const top = async (what: ReturnType<Page['locator']>) => (await what.boundingBox())!.y;
+    const live = await top(page.getByTestId('live-frame'));
+    for (const [name, what] of [
+      ['Reference', page.getByTestId('reference-area')],
+      ['Prompt', promptBox(page)],
+      ['Generate', page.getByRole('button', { name: 'Generate', exact: true })],
+    ] as const) {
+      expect(await top(what), `${name} comes before the live view`).toBeLessThan(live);
+    }
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      'no sideways scrolling',
+    ).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: test.info().outputPath('phone.png'), fullPage: true });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});
+
+test('at 1280 px the header shows the pack name and the backend badge whole', async ({ appPage: page }) => {
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-ep', 'wasm');
+  const header = page.locator('header');
+  for (const selector of [
+    '[data-testid="pack-status"]',
+    '.pack-status__name',
+    '.pack-status__meta',
+    '[data-testid="backend-badge"]',
+    '.backend-badge__label',
+    '.backend-badge__detail',
+  ]) {
+    const [scroll, client, right] = await header
+      .locator(selector)
+      .evaluate((el) => [el.scrollWidth, el.clientWidth, el.getBoundingClientRect().right]);
+    expect(scroll, `${selector} is not cut off`).toBeLessThanOrEqual(client!);
+    expect(right, `${selector} is on screen`).toBeLessThanOrEqual(1280);
+  }
+  await page.screenshot({ path: test.info().outputPath('header-1280.png') });
+});
+
+test('two tabs: a result kept in one shows in the other’s gallery without a reload', async ({ appPage: page }) => {
+  test.setTimeout(300_000);
+  const other = await page.context().newPage();
+  const problems: string[] = [];
+  watchPageProblems(other, problems);
+  await other.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+  const otherGallery = other.getByTestId('gallery-area');
+  await expect(otherGallery).toHaveAttribute('data-status', 'done');
+  const before = Number(await otherGallery.getAttribute('data-count'));
+
+  await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
+  await expect(page.getByTestId('reference-area')).toHaveAttribute('data-status', 'ready');
+  await promptBox(page).fill('a blue star on grass');
+  await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
+  await setNumber(page, 'Steps', 2);
+  await setNumber(page, 'Mask reuse', 1);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(otherGallery).toHaveAttribute('data-count', String(before + 1), { timeout: 240_000 });
+  await expect(other.getByTestId('gallery-card').first()).toContainText('a blue star on grass');
+
+  // And back: a delete in the other tab leaves this one.
+  await other
+    .getByTestId('gallery-card')
+    .first()
+    .getByRole('button', { name: /^Delete/ })
+    .click();
+  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', String(before));
+  expect(problems, 'page errors and CSP violations in the other tab').toEqual([]);
+  await other.close();
 });

@@ -1,47 +1,32 @@
 /**
- * What a newcomer hits (issue 13): each test here failed before its fix. One page for the
- * whole file on WASM with the test pack (loading the pack is the slow part).
+ * What a newcomer hits (issue 13): each test here failed before its fix. Most share one page
+ * on WASM with the test pack (`appPage`, e2e/fixtures.ts: loading the pack is the slow part);
+ * the pack-error tests open their own.
  */
 import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { readPngText } from '../src/lib/png-text';
-import { watchPageProblems } from './fixtures';
+import { expect, test } from './fixtures';
 import { STAR_REFERENCE, setNumber } from './features-helpers';
 import { TEST_PACK } from './helpers';
-import { openApp } from './reliability-helpers';
 
 /** Words the test pack's tokenizer keeps (maxLength less bos and eos), read from the pack. */
 const MAX_WORDS =
   (JSON.parse(readFileSync(`public/models/${TEST_PACK}/pack.json`, 'utf8')) as { tokenizer: { maxLength: number } })
     .tokenizer.maxLength - 2;
 
-test.describe.configure({ mode: 'serial' });
-let page: Page;
-const problems: string[] = [];
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  watchPageProblems(page, problems);
-  await openApp(page);
-});
-test.afterEach(() => {
-  expect(problems, 'page errors and CSP violations').toEqual([]);
-});
-test.afterAll(async () => {
-  await page.close();
-});
-
 const referenceArea = (p: Page) => p.getByTestId('reference-area');
 
 /** The star reference, unless one is loaded (each test can run alone). */
-async function ensureReference(): Promise<void> {
+async function ensureReference(page: Page): Promise<void> {
   if ((await referenceArea(page).getAttribute('data-status')) === 'ready') return;
   await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
   await expect(referenceArea(page)).toHaveAttribute('data-status', 'ready');
 }
 const generateButton = (p: Page) => p.getByRole('button', { name: 'Generate', exact: true });
 
-test('a refused upload keeps the reference already loaded', async () => {
+test('a refused upload keeps the reference already loaded', async ({ appPage: page }) => {
   await page.getByLabel('Reference image file').setInputFiles(STAR_REFERENCE);
   await expect(page.getByTestId('reference-name')).toContainText('ref-star-0.png');
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
@@ -65,10 +50,10 @@ test('a refused upload keeps the reference already loaded', async () => {
   await expect(page.locator('.reference-message--error')).toHaveCount(0);
 });
 
-test('after Compare the result bar describes the result it shows', async () => {
+test('after Compare the result bar describes the result it shows', async ({ appPage: page }) => {
   test.setTimeout(420_000);
   // The form says realcustom (the pack's default mode).
-  await ensureReference();
+  await ensureReference(page);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
   await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
   await setNumber(page, 'Steps', 2);
@@ -81,12 +66,12 @@ test('after Compare the result bar describes the result it shows', async () => {
   expect(new URL(await page.getByTestId('share-link').inputValue()).searchParams.get('mode')).toBe('realcustom');
 });
 
-test('the clicked copy of a word is the target, in the mask, the PNG and the share link', async () => {
+test('the clicked copy of a word is the target, in the mask, the PNG and the share link', async ({ appPage: page }) => {
   test.setTimeout(300_000);
   const prompt = page.getByRole('textbox', { name: 'Prompt', exact: true });
   const chips = page.getByTestId('word-chips');
   const messages = page.getByTestId('prompt-messages');
-  await ensureReference();
+  await ensureReference(page);
   await prompt.fill('a red star and a blue star on grass');
   await chips.getByRole('button', { name: 'star', exact: true }).nth(1).click();
   await expect(chips.getByRole('button', { name: 'star', exact: true }).nth(1)).toHaveAttribute('aria-pressed', 'true');
@@ -136,7 +121,7 @@ test('the clicked copy of a word is the target, in the mask, the PNG and the sha
 });
 
 /** A PNG of `width`×`height`, drawn in the page (nothing binary committed). */
-async function pngOf(width: number, height: number): Promise<Buffer> {
+async function pngOf(page: Page, width: number, height: number): Promise<Buffer> {
   const base64 = await page.evaluate(
     async ([w, h]) => {
       const canvas = new OffscreenCanvas(w!, h!);
@@ -155,10 +140,12 @@ async function pngOf(width: number, height: number): Promise<Buffer> {
   return Buffer.from(base64, 'base64');
 }
 
-test('tall and thin references keep the page usable, and a sliver is refused with the reason', async () => {
+test('tall and thin references keep the page usable, and a sliver is refused with the reason', async ({
+  appPage: page,
+}) => {
   const testInfo = test.info();
   const input = page.getByLabel('Reference image file');
-  await input.setInputFiles({ name: 'tall.png', mimeType: 'image/png', buffer: await pngOf(300, 1200) });
+  await input.setInputFiles({ name: 'tall.png', mimeType: 'image/png', buffer: await pngOf(page, 300, 1200) });
   await expect(page.getByTestId('reference-name')).toContainText('Scaled down from 300×1200');
   const tall = await page.getByTestId('crop-image').boundingBox();
   expect(tall!.height, 'crop view height is bounded').toBeLessThanOrEqual(400);
@@ -168,7 +155,7 @@ test('tall and thin references keep the page usable, and a sliver is refused wit
     [20, 20000],
     [20000, 20],
   ] as const) {
-    await input.setInputFiles({ name: `sliver-${w}x${h}.png`, mimeType: 'image/png', buffer: await pngOf(w, h) });
+    await input.setInputFiles({ name: `sliver-${w}x${h}.png`, mimeType: 'image/png', buffer: await pngOf(page, w, h) });
     await expect(page.locator('.reference-message--error')).toContainText(
       `sliver-${w}x${h}.png: This image is ${w}×${h}, too long and thin`,
     );
@@ -177,7 +164,7 @@ test('tall and thin references keep the page usable, and a sliver is refused wit
   await page.screenshot({ path: testInfo.outputPath('sliver-refused.png'), fullPage: true });
 
   // A wide image that is accepted still shows a visible crop view.
-  await input.setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: await pngOf(2000, 40) });
+  await input.setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: await pngOf(page, 2000, 40) });
   await expect(page.getByTestId('reference-name')).toContainText('wide.png');
   const wide = await page.getByTestId('crop-image').boundingBox();
   expect(wide!.height).toBeGreaterThanOrEqual(20);
@@ -186,7 +173,9 @@ test('tall and thin references keep the page usable, and a sliver is refused wit
   expect(promptBox!.y).toBeLessThan(1600);
 });
 
-test('the pack card says what the pack knows; an unknown target lists its words and blocks Generate', async () => {
+test('the pack card says what the pack knows; an unknown target lists its words and blocks Generate', async ({
+  appPage: page,
+}) => {
   const manifest = JSON.parse(readFileSync(`public/models/${TEST_PACK}/pack.json`, 'utf8')) as {
     image: { size?: number; width?: number };
     tokenizer: { vocab: string[] };
@@ -198,7 +187,7 @@ test('the pack card says what the pack knows; an unknown target lists its words 
   await expect(card).toContainText(/Makes \d+×\d+ images/);
   await expect(card).toContainText('It will not teach the pack new subjects or words');
 
-  await ensureReference();
+  await ensureReference(page);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a purple star on grass');
   await page.getByTestId('word-chips').getByRole('button', { name: 'purple', exact: true }).click();
   const messages = page.getByTestId('prompt-messages');
@@ -210,11 +199,14 @@ test('the pack card says what the pack knows; an unknown target lists its words 
   await page.screenshot({ path: test.info().outputPath('pack-card.png'), fullPage: true });
 });
 
-test('the progress line uses words, not phase names, and its idle line follows the pack', async ({ browser }) => {
+test('the progress line uses words, not phase names, and its idle line follows the pack', async ({
+  appPage: page,
+  browser,
+}) => {
   test.setTimeout(300_000);
   const label = page.locator('.job-progress__label');
   await expect(label).toHaveText('Ready');
-  await ensureReference();
+  await ensureReference(page);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
   await page.getByTestId('word-chips').getByRole('button', { name: 'star', exact: true }).click();
   await setNumber(page, 'Steps', 2);
@@ -264,8 +256,8 @@ function pngDeclaring(width: number, height: number): Buffer {
   ]);
 }
 
-test('a PNG declaring 60000×60000 is called too large, not damaged', async () => {
-  await ensureReference();
+test('a PNG declaring 60000×60000 is called too large, not damaged', async ({ appPage: page }) => {
+  await ensureReference(page);
   await page
     .getByLabel('Reference image file')
     .setInputFiles({ name: 'giant.png', mimeType: 'image/png', buffer: pngDeclaring(60000, 60000) });
@@ -273,4 +265,34 @@ test('a PNG declaring 60000×60000 is called too large, not damaged', async () =
   await expect(refusal).toContainText('giant.png: This image is 60000×60000 pixels, too large');
   await expect(refusal).not.toContainText('damaged');
   await expect(referenceArea(page)).toHaveAttribute('data-status', 'ready');
+});
+
+test('a refused pack is named, and “Back to the default pack” loads the embedded one', async ({ page }) => {
+  test.setTimeout(300_000);
+  const defaultPack = (JSON.parse(readFileSync('public/models/toyworld/pack.json', 'utf8')) as { name: string }).name;
+  await page.route(`**/models/${TEST_PACK}/pack.json`, (route) => route.fulfill({ status: 404, body: 'nope' }));
+  await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+  const banner = page.getByTestId('status-banner');
+  await expect(banner).toContainText(`The model pack ‘${TEST_PACK}’ was refused`, { timeout: 120_000 });
+  await banner.getByRole('button', { name: 'Back to the default pack' }).click();
+  const status = page.getByTestId('pack-status');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  await expect(status).toContainText(defaultPack);
+  await expect(banner).toBeHidden();
+  // The address no longer names the refused pack (a reload keeps the default); the rest stays.
+  const address = new URL(page.url());
+  expect(address.searchParams.has('pack')).toBe(false);
+  expect(address.searchParams.get('ep')).toBe('wasm');
+});
+
+test('an http: pack URL is refused by name, blaming the Content-Security-Policy, not CORS', async ({ page }) => {
+  const url = 'http://packs.example.com/toy/';
+  await page.goto(`/?ep=wasm&pack=${encodeURIComponent(url)}`);
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  const banner = page.getByTestId('status-banner');
+  await expect(banner).toContainText(`The model pack at ${url} was refused`);
+  await expect(banner).toContainText('Content-Security-Policy');
+  await expect(banner).toContainText('https://packs.example.com/toy/');
+  await expect(banner).not.toContainText('CORS');
+  await expect(banner.getByRole('button', { name: 'Back to the default pack' })).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useStore } from '../store';
-import { retryEngine } from '../engine/recovery';
+import { loadDefaultPack, retryEngine } from '../engine/recovery';
 import { bannerFor } from './status-banner-model';
 import './StatusBanner.css';
 
@@ -12,9 +12,9 @@ export function StatusBanner() {
   const [retrying, setRetrying] = useState(false);
   const banner = bannerFor(engine, pack, job);
   if (!banner) return null;
-  const retry = () => {
+  const restart = (how: () => Promise<void>) => () => {
     setRetrying(true);
-    void retryEngine().finally(() => setRetrying(false));
+    void how().finally(() => setRetrying(false));
   };
   return (
     <div
@@ -25,16 +25,25 @@ export function StatusBanner() {
     >
       <strong className="status-banner__title">{banner.title}</strong>
       <span className="status-banner__message">{banner.message}</span>
-      {banner.retry && (
-        <button
-          type="button"
-          className="header-button status-banner__retry"
-          onClick={retry}
-          disabled={retrying}
-          data-testid="status-banner-retry"
-        >
-          {retrying ? 'Restarting…' : 'Retry'}
-        </button>
+      {(banner.retry || banner.backToDefault) && (
+        <span className="status-banner__actions">
+          {banner.backToDefault && (
+            <button type="button" className="header-button" onClick={restart(loadDefaultPack)} disabled={retrying}>
+              Back to the default pack
+            </button>
+          )}
+          {banner.retry && (
+            <button
+              type="button"
+              className="header-button"
+              onClick={restart(retryEngine)}
+              disabled={retrying}
+              data-testid="status-banner-retry"
+            >
+              {retrying ? 'Restarting…' : 'Retry'}
+            </button>
+          )}
+        </span>
       )}
       {banner.detail && (
         <details className="status-banner__detail">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Capabilities, EngineErrorInfo, PackSummary } from '../../workers/protocol';
+import { DEFAULT_PACK } from '../lib/url-options';
 import { bannerFor } from './status-banner-model';
 
 const caps = (webgpu: boolean): Capabilities => ({
@@ -34,11 +35,26 @@ describe('bannerFor', () => {
     const error = { kind: 'PackInvalid', message: 'unet.onnx: wrong hash' } as const;
     expect(bannerFor(engineDone(), { status: 'error', source: 'x', error }, jobError('DeviceLost'))).toMatchObject({
       kind: 'PackInvalid',
-      title: 'The model pack was refused',
+      title: 'The model pack ‘x’ was refused',
+      backToDefault: true,
     });
     expect(bannerFor({ status: 'error', error }, { status: 'idle' }, { status: 'idle' })?.title).toMatch(
       /engine could not start/,
     );
+  });
+
+  it('names a refused pack by its name or address, and offers the default pack unless it was the one refused', () => {
+    const error = { kind: 'BadInput', message: 'no' } as const;
+    const refused = (source: string) => bannerFor(engineDone(), { status: 'error', source, error }, { status: 'idle' });
+    expect(refused('https://x.org/p/')).toMatchObject({
+      title: 'The model pack at https://x.org/p/ was refused',
+      backToDefault: true,
+    });
+    expect(refused(DEFAULT_PACK)).toMatchObject({
+      title: `The model pack ‘${DEFAULT_PACK}’ was refused`,
+      backToDefault: false,
+      retry: true,
+    });
   });
 
   it('no WebGPU: a notice once the pack runs on WASM', () => {

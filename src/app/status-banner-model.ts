@@ -7,6 +7,7 @@ import type { EngineErrorInfo } from '../../workers/protocol';
 import type { EngineState } from '../store/engine-slice';
 import type { JobState } from '../store/job-slice';
 import type { PackState } from '../store/pack-slice';
+import { DEFAULT_PACK } from '../lib/url-options';
 
 export interface Banner {
   tone: 'error' | 'notice';
@@ -16,6 +17,8 @@ export interface Banner {
   detail?: string;
   /** Retry rebuilds the worker and reloads the pack (from the cache). */
   retry: boolean;
+  /** A pack other than the embedded one was refused: offer to load the embedded one. */
+  backToDefault?: boolean;
 }
 
 /** Job failures that leave the worker unusable or starved: the page rebuilds it on Retry. */
@@ -35,9 +38,19 @@ function fromError(error: EngineErrorInfo, title: string, retry: boolean): Banne
   return { tone: 'error', kind: error.kind, title, message: error.message, detail: error.detail, retry };
 }
 
+/** A shipped pack by its name, one from elsewhere by its address (whatever was asked for). */
+function packName(source: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(source) ? `at ${source}` : `‘${source}’`;
+}
+
 export function bannerFor(engine: EngineState, pack: PackState, job: JobState): Banner | null {
   if (engine.status === 'error') return fromError(engine.error, 'The engine could not start', true);
-  if (pack.status === 'error') return fromError(pack.error, 'The model pack was refused', true);
+  if (pack.status === 'error') {
+    return {
+      ...fromError(pack.error, `The model pack ${packName(pack.source)} was refused`, true),
+      backToDefault: pack.source !== DEFAULT_PACK,
+    };
+  }
   if (job.status === 'error') {
     const recoverable = RECOVERABLE_JOB_ERRORS[job.error.kind];
     if (recoverable) {

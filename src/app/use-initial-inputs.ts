@@ -1,18 +1,13 @@
 import { useEffect } from 'react';
-import { loadGallery } from '../features/gallery/gallery-actions';
 import { readSharedSettings } from '../lib/share-url';
 import { useStore } from '../store';
 
 /**
  * Once the pack is known: parameters from a shared link (repaired where needed) or the
- * pack's defaults, and the link's prompt and target word. The gallery loads at once.
+ * pack's defaults, and the link's prompt and target word.
  */
 export function useInitialInputs(): void {
   const defaults = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.defaults : null));
-
-  useEffect(() => {
-    void loadGallery();
-  }, []);
 
   useEffect(() => {
     if (!defaults) return;

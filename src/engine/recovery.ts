@@ -4,7 +4,7 @@
  * reloads (from the Cache API, no download). The person's inputs, settings and gallery live
  * in the page and are untouched.
  */
-import { readPackSource } from '../lib/url-options';
+import { DEFAULT_PACK, readPackSource, withoutPack } from '../lib/url-options';
 import { useStore } from '../store';
 import { restartEngine } from './session';
 
@@ -14,4 +14,14 @@ export async function retryEngine(): Promise<void> {
   // The failed job's error is answered by the restart; the next Generate starts clean.
   useStore.setState({ job: { status: 'idle' } });
   await restartEngine(epPreference, source);
+}
+
+/**
+ * After a refused pack: the embedded one, in a fresh worker. The address drops `?pack=` so a
+ * reload (and the EP switch, which reads it) keeps the default; inputs stay as they are.
+ */
+export async function loadDefaultPack(): Promise<void> {
+  window.history.replaceState(null, '', withoutPack(window.location.href));
+  useStore.setState({ job: { status: 'idle' } });
+  await restartEngine(useStore.getState().epPreference, DEFAULT_PACK);
 }

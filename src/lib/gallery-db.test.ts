@@ -12,6 +12,7 @@ import {
   saveResult,
   type GalleryInput,
 } from './gallery-db';
+import { onGalleryChange } from './gallery-changes';
 
 const PARAMS = { mode: 'realcustom', steps: 4, seed: 1 } as unknown as Params;
 
@@ -88,6 +89,22 @@ describe('gallery-db', () => {
     other.close();
     await saveResult(input('tab one again'));
     expect(await listResults()).toHaveLength(2);
+  });
+
+  it('announces each committed write to the other tabs, and not a failed one', async () => {
+    const heard: string[] = [];
+    const stop = onGalleryChange(() => heard.push('changed'));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const a = await saveResult(input('kept'));
+    await settle();
+    expect(heard).toHaveLength(1);
+    const broken = { ...input('broken'), params: { ...PARAMS, bad: () => 1 } as unknown as Params };
+    await expect(saveResult(broken)).rejects.toBeInstanceOf(GalleryError);
+    await deleteResult(a.id);
+    await clearResults();
+    await settle();
+    expect(heard).toHaveLength(3);
+    stop();
   });
 
   it('gives way when another tab upgrades, and reopens afterwards', async () => {

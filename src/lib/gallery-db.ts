@@ -11,9 +11,11 @@
  *   the database: a tab that holds an old connection closes it on `versionchange` so
  *   another tab's upgrade is never stuck; the next call reopens.
  * - A full disk (QuotaExceededError) becomes a GalleryError with a sentence to act on.
+ * - Each committed write is announced to the other tabs (gallery-changes.ts), which re-read.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Params } from '../../workers/protocol';
+import { announceGalleryChange, closeGalleryChanges } from './gallery-changes';
 
 export interface GalleryInput {
   prompt: string;
@@ -163,6 +165,7 @@ export async function saveResult(input: GalleryInput): Promise<GalleryEntry> {
   } catch (err) {
     throw explain(err, 'save to the gallery');
   }
+  announceGalleryChange();
   return toEntry(stored);
 }
 
@@ -184,6 +187,7 @@ export async function deleteResult(id: string): Promise<void> {
   } catch (err) {
     throw explain(err, 'delete from the gallery');
   }
+  announceGalleryChange();
 }
 
 export async function clearResults(): Promise<void> {
@@ -193,10 +197,12 @@ export async function clearResults(): Promise<void> {
   } catch (err) {
     throw explain(err, 'clear the gallery');
   }
+  announceGalleryChange();
 }
 
 /** Closes this tab's connection (tests; a page about to delete the database). */
 export async function closeGallery(): Promise<void> {
+  closeGalleryChanges();
   const pending = connection;
   connection = null;
   if (pending) (await pending.catch(() => null))?.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PACK, readEpPreference, readPackSource, withEpPreference } from './url-options';
+import { DEFAULT_PACK, readEpPreference, readPackSource, withEpPreference, withoutPack } from './url-options';
 
 describe('readEpPreference', () => {
   it('reads webgpu and wasm', () => {
@@ -28,5 +28,12 @@ describe('withEpPreference', () => {
     expect(withEpPreference('http://h/?pack=p', 'wasm')).toBe('http://h/?pack=p&ep=wasm');
     expect(withEpPreference('http://h/?ep=wasm&pack=p', 'webgpu')).toBe('http://h/?ep=webgpu&pack=p');
     expect(withEpPreference('http://h/?ep=wasm&pack=p', 'auto')).toBe('http://h/?pack=p');
+  });
+});
+
+describe('withoutPack', () => {
+  it('removes pack, keeping other parameters', () => {
+    expect(withoutPack('http://h/?ep=wasm&pack=http%3A%2F%2Fx%2Fp%2F&steps=4')).toBe('http://h/?ep=wasm&steps=4');
+    expect(withoutPack('http://h/?ep=wasm')).toBe('http://h/?ep=wasm');
   });
 });

@@ -35,3 +35,10 @@ export function withEpPreference(href: string, ep: EpPreference): string {
   else url.searchParams.set('ep', ep);
   return url.toString();
 }
+
+/** The same URL without `pack` (the embedded default), keeping every other parameter. */
+export function withoutPack(href: string): string {
+  const url = new URL(href);
+  url.searchParams.delete('pack');
+  return url.toString();
+}

@@ -37,6 +37,8 @@ export interface InputsSlice {
   /** Null until a pack gives its defaults. */
   params: Params | null;
   paramProblems: string[];
+  /** Bumped to ask the prompt field to come into view and take focus (e.g. after Reuse). */
+  promptFocusRequest: number;
   setReference(reference: ReferenceState): void;
   setCropPosition(position: number): void;
   /** Keeps the target phrase selected if the edited prompt still has it. */
@@ -46,6 +48,7 @@ export interface InputsSlice {
   setPromptAndTarget(prompt: string, targetWord: string, targetIndex?: number): void;
   setAnalysis(analysis: AnalysisState): void;
   setParams(params: Params, problems?: string[]): void;
+  focusPrompt(): void;
 }
 
 export const createInputsSlice: StateCreator<InputsSlice> = (set) => ({
@@ -55,6 +58,7 @@ export const createInputsSlice: StateCreator<InputsSlice> = (set) => ({
   analysis: { status: 'idle' },
   params: null,
   paramProblems: [],
+  promptFocusRequest: 0,
   setReference: (reference) => set({ reference }),
   setCropPosition: (cropPosition) =>
     set(({ reference }) => (reference.status === 'ready' ? { reference: { ...reference, cropPosition } } : {})),
@@ -73,4 +77,5 @@ export const createInputsSlice: StateCreator<InputsSlice> = (set) => ({
     set({ prompt, selection: selectPhrase(promptWords(prompt), targetWord.toLowerCase().trim(), targetIndex) }),
   setAnalysis: (analysis) => set({ analysis }),
   setParams: (params, problems = []) => set({ params, paramProblems: problems }),
+  focusPrompt: () => set(({ promptFocusRequest }) => ({ promptFocusRequest: promptFocusRequest + 1 })),
 });

@@ -5,6 +5,7 @@
  * manifest promised). Integrity (hash) is checked by the caller once the bytes are in.
  */
 import { EngineError, packInvalid } from '../errors';
+import { htmlInsteadOf } from './sniff';
 
 export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -36,10 +37,7 @@ export async function fetchFile(
   }
   if ((res.headers.get('content-type') ?? '').toLowerCase().includes('text/html')) {
     await res.body?.cancel();
-    throw packInvalid(
-      file,
-      `the server returned an HTML page instead of the file (${url}) — the file is missing from the pack`,
-    );
+    throw packInvalid(file, htmlInsteadOf(file, url));
   }
   const length = Number(res.headers.get('content-length') ?? NaN);
   // With Content-Encoding the header counts compressed bytes, so it only bounds from above when absent.

@@ -4,7 +4,7 @@
  */
 import { packInvalid } from '../errors';
 import type { FileRef } from './manifest';
-import { looksLikeHtml, looksLikeOnnx } from './sniff';
+import { htmlInsteadOf, looksLikeHtml, looksLikeOnnx } from './sniff';
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   // subtle.digest wants a BufferSource backed by an ArrayBuffer (not a SharedArrayBuffer).
@@ -17,10 +17,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 export async function verifyFile(ref: FileRef, bytes: Uint8Array): Promise<void> {
   const isOnnx = ref.file.toLowerCase().endsWith('.onnx');
   if (looksLikeHtml(bytes)) {
-    throw packInvalid(
-      ref.file,
-      'the server returned an HTML page instead of the file — the file is missing from the pack',
-    );
+    throw packInvalid(ref.file, htmlInsteadOf(ref.file));
   }
   if (bytes.length !== ref.bytes) {
     const what = bytes.length < ref.bytes ? 'truncated' : 'too long';

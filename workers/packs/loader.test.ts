@@ -69,7 +69,7 @@ describe('verifyFile', () => {
     await expectPackInvalid(
       verifyFile({ file: 'unet.onnx', bytes: html.length, sha256: '0'.repeat(64) }, html),
       'unet.onnx',
-      /HTML page/,
+      /HTML page instead of the model(?![^]*missing)/,
     );
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
     await expectPackInvalid(
@@ -183,7 +183,11 @@ describe('loadPack', () => {
       url.endsWith('unet.onnx')
         ? new Response('<!doctype html><div id="root"></div>', { headers: { 'content-type': 'text/html' } })
         : base(url, init);
-    await expectPackInvalid(loadPack(BASE, { budget, fetchFn }), 'unet.onnx', /HTML page/);
+    await expectPackInvalid(
+      loadPack(BASE, { budget, fetchFn }),
+      'unet.onnx',
+      /HTML page instead of the model \(https:.*unet\.onnx\)(?![^]*missing)/,
+    );
   });
 
   it('refuses a pack too large for the device before downloading any graph', async () => {

@@ -19,3 +19,14 @@ export function looksLikeHtml(data: string | Uint8Array): boolean {
 export function looksLikeOnnx(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x08 && (bytes[1] ?? 0) > 0 && (bytes[1] ?? 0) < 0x80;
 }
+
+/**
+ * What to say when a server answers with a web page where a pack file should be (a static
+ * host's fallback page, a login or error page): that it is an HTML page, not that the file is
+ * "missing" (the server did answer).
+ */
+export function htmlInsteadOf(file: string, url?: string): string {
+  const what = file.toLowerCase().endsWith('.onnx') ? 'the model' : 'the file';
+  const where = url === undefined ? '' : ` (${url})`;
+  return `the server answered with an HTML page instead of ${what}${where} — a web page, such as a site's fallback page, is served where this file should be`;
+}

@@ -13,6 +13,21 @@ describe('resolvePackSource', () => {
     expect(resolvePackSource('https://x.org/p/toy/pack.json?v=2', APP)).toBe('https://x.org/p/toy/');
     expect(resolvePackSource('/models/toyworld/', APP)).toBe('http://localhost:4173/models/toyworld/');
   });
+  it('takes http: only from the app’s own origin, naming the Content-Security-Policy otherwise', () => {
+    expect(resolvePackSource('http://localhost:4173/models/toyworld', APP)).toBe(
+      'http://localhost:4173/models/toyworld/',
+    );
+    const refusal = (() => {
+      try {
+        resolvePackSource('http://packs.example.com/toy/pack.json', APP);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(EngineError);
+    expect((refusal as EngineError).message).toMatch(/Content-Security-Policy.*https:\/\/packs\.example\.com\/toy\//);
+    expect((refusal as EngineError).message).not.toMatch(/CORS/);
+  });
   it('refuses other schemes and empty input', () => {
     for (const s of ['javascript:alert(1)', 'data:application/json,{}', 'file:///etc/', '  ']) {
       expect(() => resolvePackSource(s, APP)).toThrow(EngineError);

@@ -1,7 +1,8 @@
 /**
  * Where a pack comes from: a pack shipped with the app (`toyworld` → `<app>/models/toyworld/`)
- * or a URL the user typed. User URLs are untrusted input: only http(s), and everything they
- * serve goes through the same schema, hash and size checks as shipped packs.
+ * or a URL the user typed. User URLs are untrusted input: only https (http only for the app's
+ * own origin), and everything they serve goes through the same schema, hash and size checks
+ * as shipped packs.
  */
 import { EngineError } from '../errors';
 
@@ -28,5 +29,15 @@ export function resolvePackSource(source: string, appBase: string): string {
   url.hash = '';
   if (url.pathname.endsWith('/pack.json')) url.pathname = url.pathname.slice(0, -'pack.json'.length);
   if (!url.pathname.endsWith('/')) url.pathname += '/';
+  if (url.protocol === 'http:' && url.origin !== new URL(appBase).origin) {
+    // The page's CSP (vite.config.ts: connect-src 'self' https:) would block the fetch, and
+    // the browser would only say "failed to fetch": name the real reason before trying.
+    const secure = new URL(url.href);
+    secure.protocol = 'https:';
+    throw new EngineError(
+      'BadInput',
+      `${url.href} is an http: address, and this page's Content-Security-Policy (connect-src 'self' https:) lets it fetch packs from other servers only over https:. Use ${secure.href} if that server offers it.`,
+    );
+  }
   return url.href;
 }

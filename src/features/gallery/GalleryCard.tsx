@@ -17,13 +17,10 @@ export function GalleryCard({ entry }: { entry: GalleryEntry }) {
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
 
   const restore = () => {
-    const { setParams, setPromptAndTarget } = useStore.getState();
+    const { setParams, setPromptAndTarget, focusPrompt } = useStore.getState();
     setParams(params);
     setPromptAndTarget(entry.prompt, entry.targetWord, entry.targetIndex);
-    // Show where it went: the form, with the prompt focused.
-    const prompt = document.querySelector<HTMLElement>('.prompt-input');
-    prompt?.scrollIntoView({ block: 'center' });
-    prompt?.focus({ preventScroll: true });
+    focusPrompt(); // show where it went: the form, with the prompt focused
   };
   const copyLink = () => {
     const url = shareUrl(window.location.href, { ...entry, params });

@@ -1,12 +1,13 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { Panel } from '../../ui/Panel';
 import { useStore } from '../../store';
-import { clearGallery } from './gallery-actions';
+import { clearGallery, followGallery } from './gallery-actions';
 import { GalleryCard } from './GalleryCard';
 import './GalleryPanel.css';
 
-/** Kept results (stored in this browser's IndexedDB; they survive a reload). */
+/** Kept results (stored in this browser's IndexedDB; they survive a reload; every tab shows the same). */
 export function GalleryPanel() {
+  useEffect(followGallery, []);
   const gallery = useStore((s) => s.gallery);
   const notice = useStore((s) => s.galleryNotice);
   const setNotice = useStore((s) => s.setGalleryNotice);

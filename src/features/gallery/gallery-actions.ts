@@ -1,5 +1,6 @@
 /** The gallery panel's verbs, over lib/gallery-db.ts (the one IndexedDB module). */
 import { clearResults, deleteResult, listResults, saveResult, type GalleryInput } from '../../lib/gallery-db';
+import { onGalleryChange } from '../../lib/gallery-changes';
 import { useStore } from '../../store';
 import { releaseObjectUrls } from './use-object-url';
 
@@ -7,10 +8,20 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export async function loadGallery(): Promise<void> {
   try {
-    useStore.getState().setGallery({ status: 'done', entries: await listResults() });
+    const entries = await listResults();
+    const { gallery, setGallery } = useStore.getState();
+    setGallery({ status: 'done', entries });
+    // A re-read (another tab changed the gallery) gives new blobs: free the old ones' URLs.
+    if (gallery.status === 'done') releaseObjectUrls(gallery.entries.flatMap((e) => [e.image, e.masks, e.reference]));
   } catch (err) {
     useStore.getState().setGallery({ status: 'error', message: message(err) });
   }
+}
+
+/** Reads the gallery now and again whenever another tab changes it; returns the unsubscribe. */
+export function followGallery(): () => void {
+  void loadGallery();
+  return onGalleryChange(() => void loadGallery());
 }
 
 /** Saves and shows the entry first in the list; a failure is a notice, the result stays on screen. */

@@ -1,4 +1,4 @@
-import { useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { Panel } from '../../ui/Panel';
 import { highlightRuns, phraseOf, promptWords } from '../../lib/prompt-words';
 import { useStore } from '../../store';
@@ -21,7 +21,16 @@ export function PromptPanel() {
   const vocabulary = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.vocabulary : NO_SUGGESTIONS));
   const maxWords = useStore((s) => (s.pack.status === 'done' ? s.pack.summary.maxTokens : Infinity));
   const backdrop = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const focusRequest = useStore((s) => s.promptFocusRequest);
   const id = useId();
+
+  // Asked for by another feature (Reuse): bring the prompt into view and focus it.
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    input.current?.scrollIntoView({ block: 'center' });
+    input.current?.focus({ preventScroll: true });
+  }, [focusRequest]);
 
   const words = promptWords(prompt);
   const phrase = phraseOf(words, selection);
@@ -51,6 +60,7 @@ export function PromptPanel() {
           {'\n'}
         </div>
         <textarea
+          ref={input}
           className="prompt-input"
           rows={3}
           value={prompt}
