@@ -54,8 +54,12 @@ let running: (JobSlot & { finished: Promise<void> }) | null = null;
  */
 let newest: JobSlot | null = null;
 
+function pageLocation(): { href: string } | undefined {
+  return (globalThis as { location?: { href: string } }).location;
+}
+
 function appBase(): string {
-  const location = (globalThis as { location?: { href: string } }).location;
+  const location = pageLocation();
   return location ? new URL(import.meta.env.BASE_URL, location.href).href : 'http://localhost/';
 }
 
@@ -175,7 +179,7 @@ export const api = {
     let runtimeStarted = false;
     try {
       await stopJob();
-      const baseUrl = resolvePackSource(source, appBase());
+      const baseUrl = resolvePackSource(source, appBase(), pageLocation() !== undefined);
       const probed = ep === 'wasm' ? probeWithoutGpu() : await clock.time('capabilities', () => probeCapabilities());
       const threads = options.wasmThreads;
       const probe = threads === undefined ? probed : { ...probed, caps: { ...probed.caps, wasmThreads: threads } };

@@ -28,6 +28,11 @@ describe('resolvePackSource', () => {
     expect((refusal as EngineError).message).toMatch(/Content-Security-Policy.*https:\/\/packs\.example\.com\/toy\//);
     expect((refusal as EngineError).message).not.toMatch(/CORS/);
   });
+  it('outside a page (Node tools and tests: no CSP) takes http: from any server', () => {
+    expect(resolvePackSource('http://127.0.0.1:9999/models/test-tiny/', APP, false)).toBe(
+      'http://127.0.0.1:9999/models/test-tiny/',
+    );
+  });
   it('refuses other schemes and empty input', () => {
     for (const s of ['javascript:alert(1)', 'data:application/json,{}', 'file:///etc/', '  ']) {
       expect(() => resolvePackSource(s, APP)).toThrow(EngineError);

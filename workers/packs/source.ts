@@ -11,9 +11,11 @@ const PACK_NAME = /^[a-z0-9-]+$/;
 /**
  * @param source a shipped pack's name, an app-relative path, or an http(s) URL (folder or pack.json)
  * @param appBase absolute URL of the app root, ending in `/`
+ * @param underPageCsp whether the caller runs under the page's Content-Security-Policy (the
+ *   app's worker does; Node tools and tests do not, and may fetch from any http server)
  * @returns absolute URL of the pack folder, ending in `/`
  */
-export function resolvePackSource(source: string, appBase: string): string {
+export function resolvePackSource(source: string, appBase: string, underPageCsp = true): string {
   const s = source.trim();
   if (s === '') throw new EngineError('BadInput', 'No pack given: name a shipped pack or paste a pack URL.');
   let url: URL;
@@ -29,7 +31,7 @@ export function resolvePackSource(source: string, appBase: string): string {
   url.hash = '';
   if (url.pathname.endsWith('/pack.json')) url.pathname = url.pathname.slice(0, -'pack.json'.length);
   if (!url.pathname.endsWith('/')) url.pathname += '/';
-  if (url.protocol === 'http:' && url.origin !== new URL(appBase).origin) {
+  if (underPageCsp && url.protocol === 'http:' && url.origin !== new URL(appBase).origin) {
     // The page's CSP (vite.config.ts: connect-src 'self' https:) would block the fetch, and
     // the browser would only say "failed to fetch": name the real reason before trying.
     const secure = new URL(url.href);
