@@ -19,7 +19,7 @@ FULL = dict(
     # both adapters get the same data and budget (the comparison is fair); adapt_fg_w weights
     # the target region in their loss
     rc_minutes=9.0, ip_minutes=9.0, adapt_batch=32, adapt_lr=1e-3, adapt_fg_w=4.0,
-    judge_minutes=22.0, judge_batch=64,
+    judge_minutes=40.0, judge_batch=64,
     max_steps=None, ckpt_every_s=180, snapshot_step=400,
     # evaluation
     eval_n_t2i=64, eval_n_loc=200, eval_n_custom=24, eval_steps=20,
