@@ -93,16 +93,18 @@ def sample(M, cfg, ids, seed=0, steps=20, w_text=7.5, w_img=12.5, mode="text", t
 
 
 def judge_out(j, img):
-    """background probs [B,n_bg] and, per image, the objects the judge finds (judge_objects)."""
+    """background probs [B,n_bg], the colour map and, per image, the objects the judge finds
+    (judge_objects), from one run of the judge."""
     with torch.no_grad():
-        lb = j(img)[0]
-    return dict(bg=lb.softmax(-1), objects=find_objects(j, img))
+        out = j(img)
+    return dict(bg=out[0].softmax(-1), col_map=out[2], objects=find_objects(j, img, outputs=out))
 
 
-def attr_accuracy(j, img, ds, idx):
+def attr_accuracy(j, img, ds, idx, J=None):
     """Per caption: background (argmax); per named object its class drawn and, when the caption names
-    its colour, that class drawn in that colour (bound per object); `objects` = the object complete."""
-    J = judge_out(j, img)
+    its colour, that class drawn in that colour (bound per object); `objects` = the object complete.
+    J: judge_out(j, img) when the caller has it."""
+    J = J if J is not None else judge_out(j, img)
     res = {"background": [], "class": [], "color": [], "objects": []}
     for r, i in enumerate(idx):
         res["background"].append(float(J["bg"][r].argmax() == ds["bg"][i]))
@@ -126,8 +128,8 @@ def judge_on_oracle(j, ds, idx):
     (class by the crop classifier, named colour by the colour map's majority), the caption checks
     of attr_accuracy with the regions it finds itself (as generated images get), and false alarms."""
     img = to_img(ds["images"][idx])
-    with torch.no_grad():
-        _, _, col_map = j(img)
+    J = judge_out(j, img)
+    col_map = J["col_map"]
     res = {"object_class": [], "object_color": []}
     rows, masks, truth = [], [], []
     for r, i in enumerate(idx):
@@ -144,11 +146,11 @@ def judge_on_oracle(j, ds, idx):
     with torch.no_grad():
         pred = j.crop_net(crops(img[rows], torch.stack(masks))).argmax(-1)
     res["object_class"] = (pred == torch.tensor(truth)).float().tolist()
-    found = judge_out(j, img)["objects"]
+    found = J["objects"]
     res["absent_class_seen"] = [float(drawn(found[r], c)) for r, i in enumerate(idx) for c in range(len(tw.CLASSES))
                                 if c not in set(int(x) for x in ds["cls"][i, :ds["nobj"][i]])]
     out = {k: float(np.mean(v)) for k, v in res.items()}
-    out.update({f"caption_{k}": v for k, v in attr_accuracy(j, img, ds, idx).items()})
+    out.update({f"caption_{k}": v for k, v in attr_accuracy(j, img, ds, idx, J).items()})
     return out
 
 

@@ -40,12 +40,13 @@ def crops(img, masks):
 
 
 @torch.no_grad()
-def find_objects(judge, img, min_area=12, none_below=0.15):
+def find_objects(judge, img, min_area=12, none_below=0.15, outputs=None):
     """Per image, the objects the judge sees: [{area, cls, cls_p, color, color_share}] (a pixel is on an
     object when p(no object) < none_below: 0.15 finds the most objects on the generator's renders of
     {0.7, 0.5, 0.3, 0.15}, as it splits touching objects at their weaker border; class by the
-    crop classifier; colour = majority of the colour map's argmax inside the region)."""
-    _, cls_map, col_map = judge(img)
+    crop classifier; colour = majority of the colour map's argmax inside the region). `outputs`: the
+    judge's outputs on `img` when the caller has them already."""
+    _, cls_map, col_map = outputs if outputs is not None else judge(img)
     on = cls_map.softmax(1)[:, 0] < none_below
     lab = components(on)
     col = col_map.argmax(1)
