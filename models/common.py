@@ -12,8 +12,19 @@ ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
 
 
-def get_cfg(name):
-    return dict(CONFIGS[name])
+BUDGET_KEYS = ("enc_minutes", "unet_minutes", "rc_minutes", "ip_minutes", "judge_minutes", "ablate_minutes")
+
+
+def get_cfg(name, budgets=()):
+    """the named configuration; `budgets` ("unet_minutes=240", ...) raise or lower training budgets only
+    (a longer run on a faster machine, or a continuation), so the data and the nets stay those of `name`"""
+    cfg = dict(CONFIGS[name])
+    for item in budgets:
+        key, _, value = item.partition("=")
+        if key not in BUDGET_KEYS:
+            raise SystemExit(f"--budget {item!r}: only {', '.join(BUDGET_KEYS)} may be changed")
+        cfg[key] = float(value)
+    return cfg
 
 
 def workdir(cfg, base=None):

@@ -3,6 +3,7 @@ Resumable: finished stages are skipped, running ones resume from their last chec
 
   /usr/bin/python3 -m models.pipeline                 # full run (~1 h on 2 CPU cores)
   /usr/bin/python3 -m models.pipeline --config tiny --workdir /tmp/x --out /tmp/x/pack
+  /usr/bin/python3 -m models.pipeline --budget unet_minutes=240   # a longer run (a GPU, or continuing)
   (unet_noground is the grounding-loss ablation: snapshot_step steps without the loss)
 """
 import argparse
@@ -21,8 +22,11 @@ def main(argv=None):
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--out", default=None, help="pack folder (default public/models/<name>)")
     ap.add_argument("--stages", default=",".join(DEFAULT))
+    ap.add_argument("--budget", action="append", default=[],
+                    help="raise a training budget in minutes, e.g. unet_minutes=240 (repeatable); "
+                         "a finished stage resumes when its budget grows")
     args = ap.parse_args(argv)
-    cfg = get_cfg(args.config)
+    cfg = get_cfg(args.config, args.budget)
     wd = workdir(cfg, args.workdir)
     out = args.out or str(REPO / "public" / "models" / cfg["name"])
     t0 = time.time()
@@ -34,7 +38,8 @@ def main(argv=None):
         elif st == "evaluate":
             cmd = [sys.executable, "-m", "models.evaluate", *common, "--pack", out]
         else:
-            cmd = [sys.executable, "-m", "models.train", "--stage", st, *common]
+            cmd = [sys.executable, "-m", "models.train", "--stage", st, *common,
+                   *(a for b in args.budget for a in ("--budget", b))]
         r = subprocess.run(cmd, cwd=REPO)
         if r.returncode != 0:
             log(wd, "pipeline", f"stage {st} failed ({r.returncode})")

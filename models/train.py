@@ -387,6 +387,7 @@ if __name__ == "__main__":
     ap.add_argument("--stage", required=True)
     ap.add_argument("--config", default="full")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--budget", action="append", default=[], help="e.g. unet_minutes=240 (repeatable)")
     args = ap.parse_args()
-    cfg = get_cfg(args.config)
+    cfg = get_cfg(args.config, args.budget)
     run_stage(args.stage, cfg, workdir(cfg, args.workdir))
