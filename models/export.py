@@ -79,10 +79,7 @@ class JudgeW(nn.Module):
 
     def forward(self, image):
         bg, cls_map, col_map = self.j(image)
-        cls, obj = self.j.presence(cls_map, col_map)
-        # any object in colour k: the expected count summed over classes, on the same scale
-        col = (obj * 4.0 + self.j.min_area).sum(1)
-        return bg, cls, (col - self.j.min_area) / 4.0, obj
+        return (bg, *self.j.presence(cls_map, col_map))
 
 
 def specs(cfg):

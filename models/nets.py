@@ -411,14 +411,15 @@ class Judge(nn.Module):
         return self.bg(h3.mean((2, 3))), self.cls(d1), self.col(d1)
 
     def presence(self, cls_map, col_map):
-        """Image-level logits from the maps: class c drawn ([B,n_cls]) and class c drawn in colour k
-        ([B,n_cls,n_col]): (expected pixel count - min_area) / 4, so > 0 means at least `min_area`
-        pixels (p10 of object areas is ~65 px at 32x32)."""
+        """Image-level logits from the maps: class c drawn ([B,n_cls]), some object in colour k
+        ([B,n_col]) and class c drawn in colour k ([B,n_cls,n_col]), each (expected pixel count -
+        min_area) / 4, so > 0 means at least `min_area` pixels (p10 of object areas is ~65 px at 32x32)."""
         pc = cls_map.softmax(1)[:, 1:]  # [B,n_cls,S,S]
         pk = col_map.softmax(1)  # [B,n_col,S,S]
         cls_count = pc.sum((2, 3))
         obj_count = torch.bmm(pc.flatten(2), pk.flatten(2).transpose(1, 2))  # [B,n_cls,n_col]
-        return (cls_count - self.min_area) / 4.0, (obj_count - self.min_area) / 4.0
+        col_count = obj_count.sum(1)  # object pixels in colour k, whatever their class
+        return tuple((n - self.min_area) / 4.0 for n in (cls_count, col_count, obj_count))
 
 
 def count(m):
