@@ -131,6 +131,49 @@ describe('version-2 (SD-1.5 + IP-Adapter) pack on onnxruntime-node', () => {
     await zeroed.engine.release();
   });
 
+  it(
+    'the image encoder is released after encoding; the same reference is not encoded again',
+    { timeout: 300_000 },
+    async () => {
+      const pack = await loadAnyPackFromDisk(DIR);
+      const inner = new NodeBackend({ threads: 1 });
+      const created: string[] = [];
+      const counting = Object.create(inner) as NodeBackend;
+      counting.createSession = (name, model, external) => {
+        created.push(name);
+        return inner.createSession(name, model, external);
+      };
+      const engine = await Engine.create(counting, pack.manifest, pack.graphs, pack.files);
+      expect(engine.imageEncoderLoaded).toBe(true); // created at load: its I/O is checked there
+      const base = job('global', pack.manifest.defaults);
+      const twoSteps = (reference: Job['reference']): Job => ({
+        ...base,
+        reference,
+        params: { ...base.params, steps: 2 },
+      });
+      const image = async (j: Job) => {
+        const done = (await run(engine, j)).find((e) => e.type === 'done');
+        if (done?.type !== 'done') throw new Error('job did not finish');
+        return done.image.data;
+      };
+      const first = await image(twoSteps(reference(64)));
+      expect(engine.imageEncoderLoaded).toBe(false);
+      const encoders = () => created.filter((n) => n === 'imageEncoder').length;
+      expect(encoders()).toBe(1);
+      // The same reference: the kept features, no new session, the same picture.
+      expect(await image(twoSteps(reference(64)))).toEqual(first);
+      expect(encoders()).toBe(1);
+      // Another reference: the encoder is created again, encodes, and is released again.
+      const other = reference(64);
+      other.data.fill(90);
+      expect(await image(twoSteps(other))).not.toEqual(first);
+      expect(encoders()).toBe(2);
+      expect(engine.imageEncoderLoaded).toBe(false);
+      expect(engine.liveTensors).toBe(0);
+      await engine.release();
+    },
+  );
+
   it('realcustom is refused with a typed error', { timeout: 300_000 }, async () => {
     const { manifest, engine } = await setUp();
     const refused = await run(engine, job('realcustom', manifest.defaults));

@@ -309,6 +309,7 @@ export const api = {
       ep: loaded.choice.ep,
       wasmThreads: loaded.backend.wasmThreads,
       modes: [...loaded.engine.modes],
+      imageEncoderLoaded: loaded.engine.imageEncoderLoaded,
     };
   },
 

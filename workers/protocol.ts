@@ -309,6 +309,8 @@ export interface EngineStats {
   /** onnxruntime-web's WASM thread count as it runs (1 when threads are unavailable). */
   wasmThreads: number;
   modes: Mode[];
+  /** Whether the image encoder holds memory now (a version-2 pack releases it after encoding). */
+  imageEncoderLoaded: boolean;
 }
 
 /**

@@ -100,6 +100,11 @@ export class Engine {
     return this.backend.liveTensors;
   }
 
+  /** Whether the image encoder's session is alive (a version-2 pack releases it after each encoding). */
+  get imageEncoderLoaded(): boolean {
+    return this.graphs.imageEncoder.session !== null;
+  }
+
   /** session.run counts and summed ms per graph since the engine was created. */
   runStats(): Record<string, { runs: number; ms: number }> {
     return Object.fromEntries(this.backend.runStats);

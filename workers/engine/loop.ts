@@ -277,11 +277,17 @@ async function encode(
     await checkAbort();
     emit({ type: 'loading', jobId: job.id, phase: 'encoding-reference' });
     const size = manifest.reference.size;
-    const out = await runOwned(backend, graphs.imageEncoder, scope, {
-      pixels: backend.float32(referencePixels(job.reference, size), [1, 3, size, size]),
-    });
-    tensors.patchTokens = out.patch_tokens ?? out.image_tokens ?? null; // version 2: image_tokens
-    tensors.imageEmbed = out.image_embed ?? null;
+    const encoded = await graphs.imageEncoder.encode(
+      referencePixels(job.reference, size),
+      [1, 3, size, size],
+      checkAbort,
+    );
+    const upload = (name: string) => {
+      const out = encoded.outputs.get(name);
+      return out === undefined ? null : scope.track(backend.float32(out.data, out.dims));
+    };
+    tensors.patchTokens = upload('patch_tokens') ?? upload('image_tokens'); // version 2: image_tokens
+    tensors.imageEmbed = upload('image_embed');
   }
   return tensors;
 }

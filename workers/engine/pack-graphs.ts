@@ -9,6 +9,7 @@ import { packInvalid } from '../errors';
 import { MODES, type Mode } from '../protocol';
 import type { TimeStep } from '../packs/load-clock';
 import type { ExternalData, GraphSession } from './backend';
+import { ReferenceEncoder } from './reference-encoder';
 import type { TrackedBackend } from './tracked-backend';
 
 export interface PackGraph {
@@ -28,7 +29,11 @@ export interface DeferredGraph {
 }
 
 export type PackGraphs = {
-  [K in GraphKey]: K extends 'unetGlobal' ? DeferredGraph | null : PackGraph;
+  [K in GraphKey]: K extends 'unetGlobal'
+    ? DeferredGraph | null
+    : K extends 'imageEncoder'
+      ? ReferenceEncoder
+      : PackGraph;
 };
 
 const untimed: TimeStep = (_step, run) => run();
@@ -114,7 +119,13 @@ export async function createPackGraphs(
   };
   try {
     const textEncoder = await make('textEncoder', g.textEncoder);
-    const imageEncoder = await make('imageEncoder', g.imageEncoder);
+    // The toy pack's image encoder is small: it stays created between jobs.
+    const imageEncoder = new ReferenceEncoder(
+      backend,
+      await make('imageEncoder', g.imageEncoder),
+      () => createGraph(backend, 'imageEncoder', g.imageEncoder, manifest, graphBytes.imageEncoder, files),
+      false,
+    );
     const unet = await make('unet', g.unet);
     const decoder = await make('decoder', g.decoder);
     const global = g.unetGlobal;
@@ -153,7 +164,14 @@ async function createPackGraphsV2(
   };
   try {
     const textEncoder = await make('textEncoder');
-    const imageEncoder = await make('imageEncoder');
+    // ViT-H/14 (0.6 GB in fp16) is created at load (its I/O checked, the first job needs it)
+    // and released after each encoding; another reference creates it again.
+    const imageEncoder = new ReferenceEncoder(
+      backend,
+      await make('imageEncoder'),
+      () => createGraph(backend, 'imageEncoder', g.imageEncoder, manifest, graphBytes.imageEncoder, files),
+      true,
+    );
     const unet = await make('unet');
     const decoder = await make('decoder');
     const same = Promise.resolve(unet);
@@ -167,9 +185,10 @@ async function createPackGraphsV2(
 
 /** Every session created so far (a version-2 pack's unet is also its unetGlobal, counted once). */
 export async function packSessions(graphs: PackGraphs): Promise<GraphSession[]> {
-  const { unetGlobal, ...now } = graphs;
+  const { unetGlobal, imageEncoder, ...now } = graphs;
   const later = (await unetGlobal?.created()) ?? null;
-  return [...new Set([...Object.values(now).map((g) => g.session), ...(later ? [later] : [])])];
+  const maybe = [imageEncoder.session, later].filter((s): s is GraphSession => s !== null);
+  return [...new Set([...Object.values(now).map((g) => g.session), ...maybe])];
 }
 
 /** Modes this pack can run: the global ones need `unetGlobal`, masked-global its attention maps. */
