@@ -14,7 +14,8 @@ import { EngineError, classifyError } from './errors';
 import { CacheApiStore } from './packs/cache-store';
 import { deviceBudget } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
-import { resolvePackSource } from './packs/source';
+import { folderExamples } from './packs/folder-source';
+import { locatePack } from './packs/source';
 import { summarizePack } from './packs/summary';
 import { buildScaleGraph } from './engine/graphs/tensor-graphs';
 import { LoadClock, type TimeStep } from './packs/load-clock';
@@ -179,7 +180,7 @@ export const api = {
     let runtimeStarted = false;
     try {
       await stopJob();
-      const baseUrl = resolvePackSource(source, appBase(), pageLocation() !== undefined);
+      const { baseUrl, fetchFn, folder } = locatePack(source, appBase(), pageLocation() !== undefined);
       const probed = ep === 'wasm' ? probeWithoutGpu() : await clock.time('capabilities', () => probeCapabilities());
       const threads = options.wasmThreads;
       const probe = threads === undefined ? probed : { ...probed, caps: { ...probed.caps, wasmThreads: threads } };
@@ -199,7 +200,9 @@ export const api = {
           const shaderF16 = caps.webgpu.available && caps.webgpu.adapter.features.includes('shader-f16');
           return deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
         },
-        store: CacheApiStore.available() ? new CacheApiStore() : undefined,
+        // A folder's files are on disk already: read each load, never copied into the cache.
+        store: !folder && CacheApiStore.available() ? new CacheApiStore() : undefined,
+        ...(fetchFn && { fetchFn }),
         onProgress: throttleProgress((files) => tell({ step: 'files', files })),
         signal: abort.signal,
       });
@@ -213,7 +216,10 @@ export const api = {
       handedOver = true;
       loaded = await startEngine(pack, choice, probe, backend, clock);
       const summary = summarizePack(pack.manifest, baseUrl, pack.totalBytes, loaded.engine.modes, loaded.runtime);
-      return { ...summary, loadTimings: clock.timings(pack.downloadedBytes) };
+      const examples = folder
+        ? { ...summary.examples, references: folderExamples(summary.examples.references, folder) }
+        : summary.examples;
+      return { ...summary, examples, loadTimings: clock.timings(folder ? 0 : pack.downloadedBytes) };
     } catch (e) {
       throw classifyError(e, 'loading the pack');
     } finally {

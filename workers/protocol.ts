@@ -155,6 +155,21 @@ export type LoadStep = (typeof LOAD_STEPS)[number];
 /** Progress while a pack loads: the files' bytes, or the step that has just begun. */
 export type LoadProgress = { step: 'files'; files: PackProgress } | { step: Exclude<LoadStep, 'files'> };
 
+/**
+ * A pack folder the person picked on their disk (a folder input or the directory picker):
+ * every file in it with its path inside the folder (`pack.json`, `examples/ref-star-0.png`).
+ * The Files are handles to the disk, cloned to the worker, never uploaded anywhere.
+ */
+export interface FolderPack {
+  kind: 'folder';
+  /** The folder's own name, for messages. */
+  name: string;
+  files: { path: string; file: File }[];
+}
+
+/** Where a pack comes from: a shipped pack's name, a URL, or a folder on this computer. */
+export type PackSource = string | FolderPack;
+
 /** Test and benchmark overrides for loadPack (the page sets them only with `?testHooks`). */
 export interface LoadOptions {
   /** WASM threads instead of the worker's choice (cores − 1 when cross-origin isolated). */
@@ -183,13 +198,22 @@ export interface PackSummary {
   modes: Mode[]; // modes this pack supports (`global` needs a `unetGlobal` graph)
   vocabulary: string[];
   maxTokens: number;
-  examples: { references: { url: string; label: string; word: string; prompt: string }[]; prompts: string[] };
+  examples: { references: ExampleReference[]; prompts: string[] };
   totalBytes: number;
   runtime: RuntimeInfo;
   /** Which real model runs (format-version-2 packs); null for the toy packs of version 1. */
   model: PackModelInfo | null;
   /** Where this load's time went. */
   loadTimings: LoadTimings;
+}
+
+export interface ExampleReference {
+  url: string;
+  label: string;
+  word: string;
+  prompt: string;
+  /** A folder pack's example, read from the disk (the page shows it without fetching `url`). */
+  file?: File;
 }
 
 /** A version-2 pack's model, for the pack card: SD-1.5 with a global IP-Adapter whose image branch RealCustom's mask confines. */
@@ -322,11 +346,12 @@ export interface EngineApi {
   /** What this device offers; cheap after the first call. */
   capabilities(): Promise<Capabilities>;
   /**
-   * Loads (or replaces) the pack: a shipped pack's name (`test-tiny`) or a URL. Cancels a
-   * running job and an unfinished earlier load. Progress counts the whole pack's bytes.
+   * Loads (or replaces) the pack: a shipped pack's name (`test-tiny`), a URL, or a folder
+   * from the person's disk. Cancels a running job and an unfinished earlier load. Progress
+   * counts the whole pack's bytes.
    */
   loadPack(
-    source: string,
+    source: PackSource,
     onProgress: (p: LoadProgress) => void,
     ep?: EpPreference,
     options?: LoadOptions,

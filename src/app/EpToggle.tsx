@@ -1,7 +1,8 @@
 import type { KeyboardEvent } from 'react';
 import type { EpPreference } from '../../workers/protocol';
-import { readPackSource, withEpPreference } from '../lib/url-options';
+import { withEpPreference } from '../lib/url-options';
 import { useStore } from '../store';
+import { currentPackSource } from '../engine/recovery';
 import { restartEngine } from '../engine/session';
 import './EpToggle.css';
 
@@ -11,13 +12,13 @@ const OPTIONS: { value: EpPreference; label: string; hint: string }[] = [
   { value: 'wasm', label: 'WASM', hint: 'Force the CPU backend (also ?ep=wasm)' },
 ];
 
-/** Forces the execution provider: rebuilds the worker and reloads the pack (from cache). */
+/** Forces the execution provider: rebuilds the worker and reloads the same pack (from cache or its folder). */
 export function EpToggle() {
   const current = useStore((s) => s.epPreference);
   const choose = (ep: EpPreference) => {
     if (ep === current) return;
     window.history.replaceState(null, '', withEpPreference(window.location.href, ep));
-    void restartEngine(ep, readPackSource(window.location.search));
+    void restartEngine(ep, currentPackSource());
   };
   // A radiogroup's keys: the arrows move the choice (wrapping), one tab stop for the group.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -1,6 +1,7 @@
 import { BackendCheckDialog } from '../features/diagnostics/BackendCheckDialog';
 import { BackendBadge } from './BackendBadge';
 import { EpToggle } from './EpToggle';
+import { PackFolderButton } from './PackFolderButton';
 import { PackStatus } from './PackStatus';
 import './Header.css';
 
@@ -20,6 +21,7 @@ export function Header() {
       </div>
       <div className="header__status">
         <PackStatus />
+        <PackFolderButton />
         <BackendBadge />
         <EpToggle />
         <BackendCheckDialog />

@@ -9,6 +9,7 @@ import './PackStatus.css';
 export function PackStatus() {
   const pack = useStore((s) => s.pack);
   const engineBusy = useStore((s) => s.engine.status === 'loading');
+  const fromFolder = pack.status !== 'idle' && typeof pack.source !== 'string';
 
   if (pack.status === 'done') {
     const { name, version, totalBytes } = pack.summary;
@@ -17,6 +18,7 @@ export function PackStatus() {
         <span className="pack-status__name">{name}</span>
         <span className="pack-status__meta">
           v{version} · {formatBytes(totalBytes)}
+          {fromFolder && ' · from a folder on this computer'}
         </span>
         <PackModelCard summary={pack.summary} />
       </div>
@@ -37,7 +39,7 @@ export function PackStatus() {
   }
   const line =
     pack.status === 'loading'
-      ? packLoadLine(pack.progress, pack.step)
+      ? packLoadLine(pack.progress, pack.step, fromFolder)
       : { label: engineBusy ? 'Starting engine…' : 'Loading model pack…', fraction: null, step: 'starting' };
   return (
     <div className="pack-status" data-testid="pack-status" data-status={pack.status} data-step={line.step}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Capabilities, EngineErrorInfo, PackSummary } from '../../workers/protocol';
+import type { Capabilities, EngineErrorInfo, PackSource, PackSummary } from '../../workers/protocol';
 import { DEFAULT_PACK } from '../lib/url-options';
 import { bannerFor } from './status-banner-model';
 
@@ -45,7 +45,8 @@ describe('bannerFor', () => {
 
   it('names a refused pack by its name or address, and offers the default pack unless it was the one refused', () => {
     const error = { kind: 'BadInput', message: 'no' } as const;
-    const refused = (source: string) => bannerFor(engineDone(), { status: 'error', source, error }, { status: 'idle' });
+    const refused = (source: PackSource) =>
+      bannerFor(engineDone(), { status: 'error', source, error }, { status: 'idle' });
     expect(refused('https://x.org/p/')).toMatchObject({
       title: 'The model pack at https://x.org/p/ was refused',
       backToDefault: true,
@@ -54,6 +55,10 @@ describe('bannerFor', () => {
       title: `The model pack ‘${DEFAULT_PACK}’ was refused`,
       backToDefault: false,
       retry: true,
+    });
+    expect(refused({ kind: 'folder', name: 'my-pack', files: [] })).toMatchObject({
+      title: 'The model pack in the folder ‘my-pack’ was refused',
+      backToDefault: true,
     });
   });
 

@@ -3,7 +3,7 @@
  * pack, a job that lost the GPU or ran out of memory) or the one notice worth a line
  * (no WebGPU: running on WASM). Pure, so Vitest covers every case.
  */
-import type { EngineErrorInfo } from '../../workers/protocol';
+import type { EngineErrorInfo, PackSource } from '../../workers/protocol';
 import type { EngineState } from '../store/engine-slice';
 import type { JobState } from '../store/job-slice';
 import type { PackState } from '../store/pack-slice';
@@ -38,8 +38,9 @@ function fromError(error: EngineErrorInfo, title: string, retry: boolean): Banne
   return { tone: 'error', kind: error.kind, title, message: error.message, detail: error.detail, retry };
 }
 
-/** A shipped pack by its name, one from elsewhere by its address (whatever was asked for). */
-function packName(source: string): string {
+/** A shipped pack by its name, one from elsewhere by its address or folder (whatever was asked for). */
+function packName(source: PackSource): string {
+  if (typeof source !== 'string') return `in the folder ‘${source.name}’`;
   return /^[a-z][a-z0-9+.-]*:/i.test(source) ? `at ${source}` : `‘${source}’`;
 }
 

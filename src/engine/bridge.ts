@@ -8,7 +8,15 @@
  */
 import * as Comlink from 'comlink';
 import { engineErrorThrowHandler } from '../../workers/errors';
-import type { EngineApi, EpPreference, Job, JobProgressEvent, LoadOptions, LoadProgress } from '../../workers/protocol';
+import type {
+  EngineApi,
+  EpPreference,
+  Job,
+  JobProgressEvent,
+  LoadOptions,
+  LoadProgress,
+  PackSource,
+} from '../../workers/protocol';
 
 const comlinkThrow = Comlink.transferHandlers.get('throw');
 if (comlinkThrow) Comlink.transferHandlers.set('throw', engineErrorThrowHandler(comlinkThrow.canHandle));
@@ -22,7 +30,7 @@ export type EngineBridge = Pick<
   'capabilities' | 'analyzePrompt' | 'cancel' | 'selfTest' | 'stats' | 'simulateDeviceLoss' | 'simulateOutOfMemory'
 > & {
   loadPack(
-    source: string,
+    source: PackSource,
     onProgress: (p: LoadProgress) => void,
     options?: LoadOptions,
   ): ReturnType<EngineApi['loadPack']>;

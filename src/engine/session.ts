@@ -5,7 +5,7 @@
  * worker's decision (a new job replaces the running one); the page only sends jobs.
  */
 import { EngineError, serializeError } from '../../workers/errors';
-import type { EngineEvent, EpPreference, FinalEvent, Job } from '../../workers/protocol';
+import type { EngineEvent, EpPreference, FinalEvent, Job, PackSource } from '../../workers/protocol';
 import { clearLiveFrames, liveFrames } from './live-frames';
 import { createEngineBridge, type EngineBridge } from './bridge';
 import { readWasmThreads } from '../lib/url-options';
@@ -15,13 +15,13 @@ let bridge: EngineBridge | null = null;
 let starting: Promise<void> | null = null;
 
 /** Starts the worker once per page (idempotent, so React's double effects are harmless). */
-export function ensureEngineStarted(packSource: string): Promise<void> {
+export function ensureEngineStarted(packSource: PackSource): Promise<void> {
   starting ??= start(useStore.getState().epPreference, packSource);
   return starting;
 }
 
 /** Rebuilds the worker, e.g. after the EP toggle or a lost device. */
-export async function restartEngine(ep: EpPreference, packSource: string): Promise<void> {
+export async function restartEngine(ep: EpPreference, packSource: PackSource): Promise<void> {
   const old = bridge;
   bridge = null;
   useStore.getState().setEpPreference(ep);
@@ -30,7 +30,7 @@ export async function restartEngine(ep: EpPreference, packSource: string): Promi
   return starting;
 }
 
-async function start(ep: EpPreference, packSource: string): Promise<void> {
+async function start(ep: EpPreference, packSource: PackSource): Promise<void> {
   const own = createEngineBridge(ep);
   bridge = own;
   // A restart replaces the bridge; the old start() must not write over the new one's state.

@@ -23,6 +23,7 @@ describe('packLoadLine', () => {
     expect(line.step).toBe('files');
     expect(line.fraction).toBeCloseTo(0.4);
     expect(line.label).toBe('Downloading unet.onnx · 40 B of 100 B');
+    expect(packLoadLine(files(40), 'runtime', true).label).toBe('Reading unet.onnx · 40 B of 100 B');
   });
 
   it('never shows a full bar without a step name after the files', () => {

@@ -26,13 +26,18 @@ export interface PackLoadLine {
   step: LoadStep | 'starting';
 }
 
-export function packLoadLine(progress: PackProgress | null, step: Exclude<LoadStep, 'files'> | null): PackLoadLine {
+/** `fromFolder`: the files are read from a folder on this computer, not downloaded. */
+export function packLoadLine(
+  progress: PackProgress | null,
+  step: Exclude<LoadStep, 'files'> | null,
+  fromFolder = false,
+): PackLoadLine {
   const filesDone = progress !== null && progress.loadedBytes >= progress.totalBytes;
   // The runtime starts while the files load: the files' bar stays until they are in.
   if (step !== null && (progress === null || filesDone || step !== 'runtime'))
     return { label: STEP_LABELS[step], fraction: null, step };
   if (progress === null) return { label: 'Loading model pack…', fraction: null, step: 'starting' };
-  const how = progress.fromCache ? 'From cache' : 'Downloading';
+  const how = fromFolder ? 'Reading' : progress.fromCache ? 'From cache' : 'Downloading';
   return {
     label: `${how} ${progress.file} · ${formatBytes(progress.loadedBytes)} of ${formatBytes(progress.totalBytes)}`,
     fraction: progress.totalBytes > 0 ? Math.min(1, Math.max(0, progress.loadedBytes / progress.totalBytes)) : null,

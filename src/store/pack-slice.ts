@@ -1,18 +1,25 @@
 import type { StateCreator } from 'zustand';
-import type { EngineErrorInfo, LoadProgress, LoadStep, PackProgress, PackSummary } from '../../workers/protocol';
+import type {
+  EngineErrorInfo,
+  LoadProgress,
+  LoadStep,
+  PackProgress,
+  PackSource,
+  PackSummary,
+} from '../../workers/protocol';
 
 export type PackState =
   | { status: 'idle' }
   | {
       status: 'loading';
-      source: string;
+      source: PackSource;
       /** The files' bytes (null before the first). */
       progress: PackProgress | null;
       /** The latest step the worker began other than the files (null before the first). */
       step: Exclude<LoadStep, 'files'> | null;
     }
-  | { status: 'done'; source: string; summary: PackSummary }
-  | { status: 'error'; source: string; error: EngineErrorInfo };
+  | { status: 'done'; source: PackSource; summary: PackSummary }
+  | { status: 'error'; source: PackSource; error: EngineErrorInfo };
 
 export interface PackSlice {
   pack: PackState;

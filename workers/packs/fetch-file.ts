@@ -29,6 +29,7 @@ export async function fetchFile(
   } catch (e) {
     if (e instanceof Error && e.name === 'AbortError')
       throw new EngineError('Cancelled', 'Pack loading was cancelled.');
+    if (e instanceof EngineError) throw e; // a FetchFn's own refusal (a file a folder lacks)
     throw packInvalid(file, `could not be downloaded from ${url} (network error or blocked by CORS)`, String(e));
   }
   if (!res.ok) {

@@ -2,7 +2,8 @@
  * Loads a pack from a base URL: manifest (format version 1 or 2) → schema and consistency
  * checks → device features and size budget (before any download) → each file from the store
  * or the network, verified by size and SHA-256, stored by hash. A stored entry whose bytes no longer match its hash is dropped
- * and refetched. Runtime-agnostic: the worker passes the Cache API store, Node may pass none.
+ * and refetched. Runtime-agnostic: the worker passes the Cache API store, Node may pass none;
+ * a folder on disk passes a FetchFn that reads its files (folder-source.ts) and no store.
  */
 import { EngineError, packInvalid } from '../errors';
 import type { PackProgress } from '../protocol';
@@ -53,6 +54,7 @@ export async function fetchManifest(
   } catch (e) {
     if (e instanceof Error && e.name === 'AbortError')
       throw new EngineError('Cancelled', 'Pack loading was cancelled.');
+    if (e instanceof EngineError) throw e; // a FetchFn's own refusal (a folder without pack.json)
     const cached = await opts.store?.getText?.(url);
     if (cached) return parseManifest(cached);
     throw packInvalid(

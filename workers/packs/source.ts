@@ -1,10 +1,28 @@
 /**
- * Where a pack comes from: a pack shipped with the app (`toyworld` → `<app>/models/toyworld/`)
- * or a URL the user typed. User URLs are untrusted input: only https (http only for the app's
- * own origin), and everything they serve goes through the same schema, hash and size checks
- * as shipped packs.
+ * Where a pack comes from: a pack shipped with the app (`toyworld` → `<app>/models/toyworld/`),
+ * a URL the user typed, or a folder the user picked on their disk. User URLs are untrusted
+ * input: only https (http only for the app's own origin). Whatever the source, its files go
+ * through the same schema, hash and size checks as shipped packs (loader.ts).
  */
 import { EngineError } from '../errors';
+import type { FolderPack, PackSource } from '../protocol';
+import type { FetchFn } from './fetch-file';
+import { FOLDER_BASE, folderFetch } from './folder-source';
+
+/** How the loader reaches a pack's files. */
+export interface PackLocation {
+  /** Absolute URL of the pack folder, ending in `/` (`folder:///` for a folder on disk). */
+  baseUrl: string;
+  /** Reads the files from the person's disk; absent: the network. */
+  fetchFn?: FetchFn;
+  /** The folder on disk, whose files are neither downloaded nor copied into the browser's cache. */
+  folder: FolderPack | null;
+}
+
+export function locatePack(source: PackSource, appBase: string, underPageCsp = true): PackLocation {
+  if (typeof source !== 'string') return { baseUrl: FOLDER_BASE, fetchFn: folderFetch(source), folder: source };
+  return { baseUrl: resolvePackSource(source, appBase, underPageCsp), folder: null };
+}
 
 const PACK_NAME = /^[a-z0-9-]+$/;
 

@@ -8,6 +8,8 @@ import { lastResult, showHistoryStep } from './last-result';
 export function ResultBar() {
   const result = useStore((s) => s.result);
   const scrubTo = useStore((s) => s.scrubTo);
+  // A folder pack is on this computer only: the link (which has no `pack=`) opens the default pack.
+  const fromFolder = useStore((s) => s.pack.status !== 'idle' && typeof s.pack.source !== 'string');
   const [link, setLink] = useState<string | null>(null);
   const id = useId();
   if (result.status !== 'ready') return null;
@@ -82,7 +84,11 @@ export function ResultBar() {
       </div>
       {link && (
         <div className="share-link">
-          <label htmlFor={`${id}-link`}>Link (copied; restores prompt, word and parameters, not the image)</label>
+          <label htmlFor={`${id}-link`}>
+            Link (copied; restores prompt, word and parameters, not the image
+            {fromFolder && '; not the pack either: it was loaded from a folder on this computer, the link opens the default pack'}
+            )
+          </label>
           <input
             id={`${id}-link`}
             className="field-input"

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import { Panel } from '../../ui/Panel';
+import { objectUrl } from '../gallery/use-object-url';
 import { useStore } from '../../store';
 import { CropView } from './CropView';
 import { imageFileOf, loadExample, loadReference } from './load-reference';
@@ -119,7 +120,7 @@ export function ReferencePanel() {
                 aria-label={`Example: ${example.label}, word “${example.word}”`}
                 onClick={() => void loadExample(example)}
               >
-                <img src={example.url} alt="" className="examples__thumb" />
+                <img src={objectUrl(example.file ?? null) ?? example.url} alt="" className="examples__thumb" />
                 <span>{example.word}</span>
               </button>
             ))}

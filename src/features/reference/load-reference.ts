@@ -1,4 +1,5 @@
 /** Files, pasted images and the pack's examples → the reference (through lib/decode-image.ts). */
+import type { ExampleReference } from '../../../workers/protocol';
 import { decodeImage } from '../../lib/decode-image';
 import { useStore } from '../../store';
 import type { ReferenceState } from '../../store/inputs-slice';
@@ -33,18 +34,22 @@ function refuse(name: string, message: string): void {
   else setReference({ status: 'error', name, message });
 }
 
-/** One click: the example's image, and its prompt with its word as the target. */
-export async function loadExample(example: { url: string; label: string; word: string; prompt: string }) {
-  let blob: Blob;
+/** One click: the example's image (a folder pack's from the disk), and its prompt with its word as the target. */
+export async function loadExample(example: ExampleReference) {
+  const image = example.file ?? (await fetchExample(example));
+  if (image && (await loadReference(image, example.label)))
+    useStore.getState().setPromptAndTarget(example.prompt, example.word);
+}
+
+async function fetchExample(example: ExampleReference): Promise<Blob | null> {
   try {
     const response = await fetch(example.url);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    blob = await response.blob();
+    return await response.blob();
   } catch (err) {
     refuse(example.label, `The example could not be fetched (${err instanceof Error ? err.message : String(err)}).`);
-    return;
+    return null;
   }
-  if (await loadReference(blob, example.label)) useStore.getState().setPromptAndTarget(example.prompt, example.word);
 }
 
 /** The first image in a paste or drop, if any. */
