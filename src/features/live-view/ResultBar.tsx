@@ -86,7 +86,8 @@ export function ResultBar() {
         <div className="share-link">
           <label htmlFor={`${id}-link`}>
             Link (copied; restores prompt, word and parameters, not the image
-            {fromFolder && '; not the pack either: it was loaded from a folder on this computer, the link opens the default pack'}
+            {fromFolder &&
+              '; not the pack either: it was loaded from a folder on this computer, the link opens the default pack'}
             )
           </label>
           <input
