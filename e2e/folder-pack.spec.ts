@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { canvasStats, setNumber } from './features-helpers';
-import { TEST_PACK, waitForPack } from './helpers';
+import { countGraphRequests, TEST_PACK, waitForPack } from './helpers';
 
 /**
  * A pack from a folder on this computer, through the header's folder input: nothing is
@@ -19,8 +19,10 @@ async function openWithoutPack(page: Page): Promise<void> {
 test('a pack folder loads on WASM and makes an image from its own example', async ({ page }) => {
   test.setTimeout(480_000); // the pack load and two steps on a machine shared with training
   await openWithoutPack(page);
+  const graphRequests = countGraphRequests(page);
   await page.getByTestId('pack-folder-input').setInputFiles(`public/models/${TEST_PACK}`);
   expect(await waitForPack(page)).toBe('wasm');
+  expect(graphRequests.count, 'the graphs are read from the folder, not fetched').toBe(0);
   await expect(page.getByTestId('pack-status')).toContainText(TEST_PACK);
   await expect(page.getByTestId('pack-status')).toContainText('from a folder on this computer');
   await expect(page.getByTestId('status-banner')).toHaveCount(0);
