@@ -164,7 +164,7 @@ async function createPackGraphsV2(
   };
   try {
     const textEncoder = await make('textEncoder');
-    // ViT-H/14 (0.6 GB in fp16) is created at load (its I/O checked, the first job needs it)
+    // ViT-H/14 (1.26 GB in fp16) is created at load (its I/O checked, the first job needs it)
     // and released after each encoding; another reference creates it again.
     const imageEncoder = new ReferenceEncoder(
       backend,

@@ -3,7 +3,7 @@
  * on the CPU (17 KB for the toy pack, at most 1.3 MB for ViT-H/14's hidden states), so the
  * next job with the same reference runs no image encoder at all, only re-uploads them.
  *
- * A pack whose image encoder is large (version 2: ViT-H/14, 0.6 GB in fp16) gets its session
+ * A pack whose image encoder is large (version 2: ViT-H/14, 1.26 GB in fp16) gets its session
  * released as soon as it has encoded: its weights leave the GPU (or the WASM heap's live set)
  * while the UNet runs, and the session is created again from the pack's bytes when another
  * reference comes. The toy pack's encoder is small and stays.
