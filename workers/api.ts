@@ -78,7 +78,13 @@ function requireLoaded(): Loaded {
  * pack's files are still loading.
  */
 async function startBackend(probe: Probe, choice: EpChoice, fileOf: (name: string) => string): Promise<OrtBackend> {
-  const backend = new OrtBackend({ ep: choice.ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf });
+  const options = { ep: choice.ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf };
+  let backend: OrtBackend;
+  try {
+    backend = await OrtBackend.create(options);
+  } catch (e) {
+    throw classifyError(e, `loading the ${choice.ep} runtime`);
+  }
   try {
     const warmUp = await backend.createSession('engine-warm-up', buildScaleGraph());
     await warmUp.release();
@@ -213,7 +219,8 @@ export const api = {
       handedOver = true;
       loaded = await startEngine(pack, choice, probe, backend, clock);
       const summary = summarizePack(pack.manifest, baseUrl, pack.totalBytes, loaded.engine.modes, loaded.runtime);
-      return { ...summary, loadTimings: clock.timings(pack.downloadedBytes) };
+      const about = { downloadedBytes: pack.downloadedBytes, runtimeFile: backend.runtimeFile };
+      return { ...summary, loadTimings: clock.timings(about) };
     } catch (e) {
       throw classifyError(e, 'loading the pack');
     } finally {
@@ -308,6 +315,7 @@ export const api = {
       bytesReadBack: loaded.backend.bytesReadBack,
       ep: loaded.choice.ep,
       wasmThreads: loaded.backend.wasmThreads,
+      runtimeFile: loaded.backend.runtimeFile,
       modes: [...loaded.engine.modes],
     };
   },
