@@ -1,23 +1,40 @@
 /// <reference types="vitest/config" />
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, type Connect, type Plugin } from 'vite';
 
 /**
  * onnxruntime-web's Emscripten runtime (.mjs glue + .wasm), served from the app itself at
- * ORT_BASE so the app works offline and its pthread workers stay same-origin. The worker's
- * runtime module (workers/runtime/ort-env.ts) sets `ort.env.wasm.wasmPaths` to it.
+ * `<base>ort/<version>/` so the app works offline and its pthread workers stay same-origin.
+ * The worker's runtime module (workers/runtime/ort-env.ts) points `ort.env.wasm.wasmPaths`
+ * there, with the version onnxruntime reports itself.
  *
  * ORT 1.30 loads exactly one pair, chosen by the entry point the runtime imports:
- *   'onnxruntime-web'        -> ort-wasm-simd-threaded.jsep.{mjs,wasm}     (JSEP WebGPU EP + WASM EP)
+ *   'onnxruntime-web'        -> ort-wasm-simd-threaded.jsep.{mjs,wasm}     (JSEP WebGPU EP + WASM EP, 28 MB)
  *   'onnxruntime-web/webgpu' -> ort-wasm-simd-threaded.asyncify.{mjs,wasm} (native WebGPU EP + WASM EP)
- *   'onnxruntime-web/wasm'   -> ort-wasm-simd-threaded.{mjs,wasm}          (WASM EP only)
- * The runtime imports 'onnxruntime-web', so only the JSEP pair ships (28 MB of WASM).
+ *   'onnxruntime-web/wasm'   -> ort-wasm-simd-threaded.{mjs,wasm}          (WASM EP only, 14 MB)
+ * The worker imports the JSEP entry for WebGPU and the WASM-only one for WASM (ort-env.ts),
+ * so both pairs ship.
+ *
+ * The glue fetches the .wasm with WebAssembly.instantiateStreaming, so Chromium keeps the
+ * compiled code beside the HTTP cache entry and a later visit skips the compile, but only if
+ * the response may be cached: the files are served as application/wasm with a year's
+ * max-age (immutable: the version is in the path). Vite's own servers would send them with
+ * `no-cache`, so this plugin serves them in dev and preview alike.
  */
-const ORT_BASE = '/ort/';
-const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
-const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+const ORT_PACKAGE = fileURLToPath(new URL('./node_modules/onnxruntime-web/', import.meta.url));
+const ORT_VERSION = (JSON.parse(readFileSync(`${ORT_PACKAGE}package.json`, 'utf8')) as { version: string }).version;
+const ORT_PATH = `ort/${ORT_VERSION}/`;
+const ORT_RUNTIME_FILES = [
+  'ort-wasm-simd-threaded.jsep.mjs',
+  'ort-wasm-simd-threaded.jsep.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+];
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Cross-origin isolation gives WASM its threads (SharedArrayBuffer). */
 const ISOLATION_HEADERS = {
@@ -41,24 +58,37 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
+/** Serves ORT_RUNTIME_FILES from `dir` with the server's own headers, cacheable for good. */
+function serveRuntimeFiles(dir: string, headers: OutgoingHttpHeaders | undefined): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    const file = req.url?.split('?')[0]?.slice(1) ?? '';
+    if (!ORT_RUNTIME_FILES.includes(file)) return next();
+    for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) res.setHeader(name, value);
+    res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+    res.setHeader('Content-Length', statSync(dir + file).size);
+    res.setHeader('Cache-Control', IMMUTABLE);
+    createReadStream(dir + file).pipe(res);
+  };
+}
+
 function ortRuntimeFiles(): Plugin {
+  let base = '/';
+  let builtDir = '';
   return {
     name: 'realcustom:ort-runtime-files',
+    configResolved(config) {
+      base = config.base;
+      builtDir = `${resolve(config.root, config.build.outDir)}/${ORT_PATH}`;
+    },
     configureServer(server) {
-      server.middlewares.use(ORT_BASE, (req, res, next) => {
-        const file = req.url?.split('?')[0]?.slice(1) ?? '';
-        if (!ORT_RUNTIME_FILES.includes(file)) return next();
-        res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
-        createReadStream(ORT_DIST + file).pipe(res);
-      });
+      server.middlewares.use(base + ORT_PATH, serveRuntimeFiles(`${ORT_PACKAGE}dist/`, server.config.server.headers));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(base + ORT_PATH, serveRuntimeFiles(builtDir, server.config.preview.headers));
     },
     generateBundle() {
       for (const file of ORT_RUNTIME_FILES) {
-        this.emitFile({
-          type: 'asset',
-          fileName: ORT_BASE.slice(1) + file,
-          source: readFileSync(ORT_DIST + file),
-        });
+        this.emitFile({ type: 'asset', fileName: ORT_PATH + file, source: readFileSync(`${ORT_PACKAGE}dist/${file}`) });
       }
     },
   };

@@ -1,6 +1,27 @@
 import { test as pageless, type Page } from '@playwright/test';
 import { expect, test, watchPageProblems } from './fixtures';
 import { TEST_PACK, countGraphRequests, testPackGraphs, waitForPack } from './helpers';
+import type { LoadTimings } from '../workers/protocol';
+
+/** The ready pack's load timings, through the page's `?testHooks` hook. */
+function loadTimings(page: Page): Promise<LoadTimings> {
+  return page.evaluate(() => {
+    const hooks = (window as unknown as { __realcustomTest: { loadTimings(): LoadTimings | null } }).__realcustomTest;
+    const timings = hooks.loadTimings();
+    if (!timings) throw new Error('the pack is not ready');
+    return timings;
+  });
+}
+
+/** The onnxruntime runtime files (`/ort/<version>/…`) the page and its workers request, by file name. */
+function ortRuntimeRequests(page: Page): string[] {
+  const files: string[] = [];
+  page.context().on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/\/ort\/[^/]+\/[^/]+$/.test(path)) files.push(path.split('/').at(-1)!);
+  });
+  return files;
+}
 
 // Loading, reloading from the cache and switching the EP share one page (`pageless`: the
 // test of @playwright/test, without the fixture's fresh page per test): the first visit, in
@@ -16,7 +37,7 @@ pageless.describe('the test pack on WebGPU, one page', () => {
     page = await browser.newPage();
     watchPageProblems(page, problems);
     graphs = countGraphRequests(page);
-    await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`); // the first visit: an empty cache
+    await page.goto(`/?ep=webgpu&pack=${TEST_PACK}&testHooks`); // the first visit: an empty cache
     await waitForPack(page);
   });
   pageless.afterEach(() => {
@@ -29,6 +50,8 @@ pageless.describe('the test pack on WebGPU, one page', () => {
   pageless('the worker loads the test pack on WebGPU with the SwiftShader adapter', async () => {
     expect(await waitForPack(page)).toBe('webgpu');
     await expect(page.getByTestId('backend-badge')).toContainText(/swiftshader/i);
+    // WebGPU needs onnxruntime's JSEP build (the WASM-only one has no WebGPU EP).
+    expect((await loadTimings(page)).runtimeFile).toBe('ort-wasm-simd-threaded.jsep.wasm');
     await expect(page.getByTestId('layer-grid').getByTestId('layer-canvas').first()).toBeVisible();
     await page.screenshot({ path: pageless.info().outputPath('pack-loaded-webgpu.png') });
   });
@@ -86,6 +109,7 @@ test('while the pack loads, the progress line names each step, and the ready pac
       if (step && seen.at(-1)?.label !== label) seen.push({ step, label });
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
+  const runtimeFiles = ortRuntimeRequests(page);
   await page.goto(`/?ep=wasm&pack=${TEST_PACK}&testHooks`);
   await waitForPack(page);
   const seen = await page.evaluate(
@@ -100,15 +124,15 @@ test('while the pack loads, the progress line names each step, and the ready pac
   const afterFiles = seen.slice(seen.findIndex((s) => s.step === 'textEncoder'));
   expect(afterFiles.every((s) => s.step !== 'files')).toBe(true);
 
-  const timings = await page.evaluate(() =>
-    (
-      window as unknown as { __realcustomTest: { loadTimings(): { steps: { step: string }[]; totalMs: number } } }
-    ).__realcustomTest.loadTimings(),
-  );
+  const timings = await loadTimings(page);
   const steps = timings.steps.map((s) => s.step);
   for (const step of ['manifest', 'files', 'runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers'])
     expect(steps).toContain(step);
   // WASM was chosen: no WebGPU adapter was asked for before loading.
   expect(steps).not.toContain('capabilities');
   expect(timings.totalMs).toBeGreaterThan(0);
+  // WASM runs on onnxruntime's WASM-only build: the 28 MB JSEP runtime is neither fetched nor compiled.
+  expect(timings.runtimeFile).toBe('ort-wasm-simd-threaded.wasm');
+  expect(runtimeFiles).toContain('ort-wasm-simd-threaded.wasm');
+  expect(runtimeFiles.filter((f) => f.includes('jsep'))).toEqual([]);
 });

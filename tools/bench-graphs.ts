@@ -22,7 +22,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as native from 'onnxruntime-node';
-import { configureOrt } from '../workers/runtime/ort-env';
+import { loadOrt } from '../workers/runtime/ort-env';
 import { sessionOptions } from '../workers/runtime/session-options';
 import { countNodes } from './onnx-nodes';
 
@@ -47,7 +47,7 @@ const nativeThreads = Number(flags.threads);
 const wasmThreadCounts = flags['wasm-threads'].split(',').map(Number);
 const wasmOnly = flags['wasm-only'];
 // the worker's own onnxruntime-web setup; ORT reads numThreads once per process
-const web = configureOrt({ numThreads: wasmThreadCounts[0]!, adapter: null });
+const { ort: web } = await loadOrt('wasm', { numThreads: wasmThreadCounts[0]!, adapter: null });
 
 /** The batches the engine runs each graph at (workers/engine/loop.ts, modes.ts). */
 const ENGINE_BATCHES: Record<string, number[]> = {

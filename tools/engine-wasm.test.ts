@@ -37,7 +37,7 @@ async function generate(backend: Backend, mode: 'realcustom' | 'global') {
 describe.runIf(existsSync(`${DIR}/pack.json`))('onnxruntime-web WASM vs onnxruntime-node', () => {
   for (const mode of ['realcustom', 'global'] as const) {
     it(`${mode}: same image and masks`, { timeout: 60_000 }, async () => {
-      const web = await generate(new OrtBackend({ ep: 'wasm', numThreads: 1, adapter: null }), mode);
+      const web = await generate(await OrtBackend.create({ ep: 'wasm', numThreads: 1, adapter: null }), mode);
       const native = await generate(new NodeBackend({ threads: 1 }), mode);
       const worst = web.image.data.reduce((w, v, i) => Math.max(w, Math.abs(v - native.image.data[i]!)), 0);
       expect(worst).toBeLessThanOrEqual(2);

@@ -29,12 +29,12 @@ afterEach(async () => {
   ort = null;
 });
 
-const backends: [string, () => Backend][] = [
+const backends: [string, () => Backend | Promise<Backend>][] = [
   ['onnxruntime-node', () => new NodeBackend({ threads: 1 })],
   [
     'onnxruntime-web (WASM)',
-    () => {
-      ort = new OrtBackend({ ep: 'wasm', numThreads: 1, adapter: null });
+    async () => {
+      ort = await OrtBackend.create({ ep: 'wasm', numThreads: 1, adapter: null });
       return ort;
     },
   ],
@@ -42,7 +42,7 @@ const backends: [string, () => Backend][] = [
 
 describe.each(backends)('a graph with external data on %s', (_, make) => {
   it('loads with its data file and computes with those weights', { timeout: 60_000 }, async () => {
-    const backend = make();
+    const backend = await make();
     const session = await backend.createSession('affine', model, data);
     const x = [1, -2, 0.5, 3];
     const out = await session.run({ x: backend.float32(Float32Array.from(x), [1, 4]) });
@@ -52,7 +52,7 @@ describe.each(backends)('a graph with external data on %s', (_, make) => {
   });
 
   it('fails to load without its data file', { timeout: 60_000 }, async () => {
-    const backend = make();
+    const backend = await make();
     await expect(backend.createSession('affine', model)).rejects.toThrow();
   });
 });

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as native from 'onnxruntime-node';
-import { configureOrt } from '../workers/runtime/ort-env';
+import { loadOrt } from '../workers/runtime/ort-env';
 import { sessionOptions } from '../workers/runtime/session-options';
 import { countNodes } from './onnx-nodes';
 
@@ -136,7 +136,7 @@ async function profileNative(): Promise<Profile> {
 
 /** In a child process (--wasm-child): profiles the WASM build; its trace goes to stdout. */
 async function wasmChild(): Promise<void> {
-  const web = configureOrt({ numThreads: Number(flags.threads), adapter: null });
+  const { ort: web } = await loadOrt('wasm', { numThreads: Number(flags.threads), adapter: null });
   const session = await web.InferenceSession.create(bytes, {
     ...sessionOptions('wasm'),
     ...options,

@@ -79,7 +79,13 @@ function requireLoaded(): Loaded {
  * pack's files are still loading.
  */
 async function startBackend(probe: Probe, choice: EpChoice, fileOf: (name: string) => string): Promise<OrtBackend> {
-  const backend = new OrtBackend({ ep: choice.ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf });
+  const options = { ep: choice.ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf };
+  let backend: OrtBackend;
+  try {
+    backend = await OrtBackend.create(options);
+  } catch (e) {
+    throw classifyError(e, `loading the ${choice.ep} runtime`);
+  }
   try {
     const warmUp = await backend.createSession('engine-warm-up', buildScaleGraph());
     await warmUp.release();
@@ -219,7 +225,8 @@ export const api = {
       const examples = folder
         ? { ...summary.examples, references: folderExamples(summary.examples.references, folder) }
         : summary.examples;
-      return { ...summary, examples, loadTimings: clock.timings(folder ? 0 : pack.downloadedBytes) };
+      const about = { downloadedBytes: folder ? 0 : pack.downloadedBytes, runtimeFile: backend.runtimeFile };
+      return { ...summary, examples, loadTimings: clock.timings(about) };
     } catch (e) {
       throw classifyError(e, 'loading the pack');
     } finally {
@@ -314,6 +321,7 @@ export const api = {
       bytesReadBack: loaded.backend.bytesReadBack,
       ep: loaded.choice.ep,
       wasmThreads: loaded.backend.wasmThreads,
+      runtimeFile: loaded.backend.runtimeFile,
       modes: [...loaded.engine.modes],
       imageEncoderLoaded: loaded.engine.imageEncoderLoaded,
     };

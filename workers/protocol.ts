@@ -183,6 +183,11 @@ export interface LoadTimings {
   totalMs: number;
   /** Bytes that came over the network (0 on a fully cached visit). */
   downloadedBytes: number;
+  /**
+   * The onnxruntime runtime (.wasm) the worker loaded: the JSEP build's for WebGPU, the
+   * WASM-only build's for WASM (workers/runtime/ort-env.ts).
+   */
+  runtimeFile: string;
 }
 
 export interface PackSummary {
@@ -332,6 +337,8 @@ export interface EngineStats {
   ep: ExecutionProvider;
   /** onnxruntime-web's WASM thread count as it runs (1 when threads are unavailable). */
   wasmThreads: number;
+  /** The onnxruntime runtime (.wasm) the loaded engine runs on (as LoadTimings.runtimeFile). */
+  runtimeFile: string;
   modes: Mode[];
   /** Whether the image encoder holds memory now (a version-2 pack releases it after encoding). */
   imageEncoderLoaded: boolean;

@@ -18,13 +18,14 @@ describe('LoadClock', () => {
     endFiles();
     endFiles(); // a second end changes nothing
     expect(announced).toEqual(['runtime']);
-    expect(c.timings(123)).toEqual({
+    expect(c.timings({ downloadedBytes: 123, runtimeFile: 'ort.wasm' })).toEqual({
       steps: [
         { step: 'runtime', startMs: 5, endMs: 45 },
         { step: 'files', startMs: 45, endMs: 55 },
       ],
       totalMs: 55,
       downloadedBytes: 123,
+      runtimeFile: 'ort.wasm',
     });
   });
 
@@ -38,6 +39,6 @@ describe('LoadClock', () => {
       }),
     ).rejects.toThrow('bad graph');
     c.begin('helpers');
-    expect(c.timings(0).steps).toEqual([{ step: 'unet', startMs: 0, endMs: 7 }]);
+    expect(c.timings({ downloadedBytes: 0, runtimeFile: '' }).steps).toEqual([{ step: 'unet', startMs: 0, endMs: 7 }]);
   });
 });

@@ -46,10 +46,10 @@ export class LoadClock {
     }
   }
 
-  /** The steps finished so far, and the time since the start. */
-  timings(downloadedBytes: number): LoadTimings {
+  /** The steps finished so far and the time since the start, with what the caller knows of the load. */
+  timings(about: Pick<LoadTimings, 'downloadedBytes' | 'runtimeFile'>): LoadTimings {
     const steps = this.#steps.filter((s) => !Number.isNaN(s.endMs)).map((s) => ({ ...s }));
-    return { steps, totalMs: this.#elapsed(), downloadedBytes };
+    return { steps, totalMs: this.#elapsed(), ...about };
   }
 
   #elapsed(): number {

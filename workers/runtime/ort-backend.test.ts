@@ -20,30 +20,35 @@ afterEach(async () => {
 });
 
 describe('OrtBackend (WASM)', () => {
-  it('runs a graph, chains outputs into inputs, counts read-back bytes and frees everything', async () => {
-    backend = new OrtBackend({ ep: 'wasm', numThreads: 1, adapter: null });
-    const s = await backend.createSession('affine', affineGraph());
-    expect(s.inputNames).toEqual(['x']);
-    const x = backend.float32(new Float32Array([0, 1, 2]), [3]);
-    const first = await s.run({ x });
-    const y1 = first.y;
-    if (!y1) throw new Error('no output');
-    const second = await s.run({ x: y1 }); // an output fed straight back in
-    const y2 = second.y;
-    if (!y2) throw new Error('no output');
-    expect(Array.from(await backend.read(y2))).toEqual([3, 7, 11]);
-    expect(backend.bytesReadBack).toBe(12);
-    expect(backend.liveTensors).toBe(3);
-    backend.dispose(x);
-    backend.dispose(x); // double dispose is harmless
-    expect(backend.liveTensors).toBe(2);
-    await backend.release();
-    expect(backend.liveTensors).toBe(0);
-    await expect(s.run({ x: y1 })).rejects.toThrow(/after dispose/);
-  });
+  // The first test also imports and starts onnxruntime's WASM runtime: seconds on a loaded machine.
+  it(
+    'runs a graph, chains outputs into inputs, counts read-back bytes and frees everything',
+    { timeout: 60_000 },
+    async () => {
+      backend = await OrtBackend.create({ ep: 'wasm', numThreads: 1, adapter: null });
+      const s = await backend.createSession('affine', affineGraph());
+      expect(s.inputNames).toEqual(['x']);
+      const x = backend.float32(new Float32Array([0, 1, 2]), [3]);
+      const first = await s.run({ x });
+      const y1 = first.y;
+      if (!y1) throw new Error('no output');
+      const second = await s.run({ x: y1 }); // an output fed straight back in
+      const y2 = second.y;
+      if (!y2) throw new Error('no output');
+      expect(Array.from(await backend.read(y2))).toEqual([3, 7, 11]);
+      expect(backend.bytesReadBack).toBe(12);
+      expect(backend.liveTensors).toBe(3);
+      backend.dispose(x);
+      backend.dispose(x); // double dispose is harmless
+      expect(backend.liveTensors).toBe(2);
+      await backend.release();
+      expect(backend.liveTensors).toBe(0);
+      await expect(s.run({ x: y1 })).rejects.toThrow(/after dispose/);
+    },
+  );
 
   it('names the file when the bytes are not a loadable model', async () => {
-    backend = new OrtBackend({ ep: 'wasm', numThreads: 1, adapter: null, fileOf: (n) => `${n}.onnx` });
+    backend = await OrtBackend.create({ ep: 'wasm', numThreads: 1, adapter: null, fileOf: (n) => `${n}.onnx` });
     const truncated = affineGraph().slice(0, 40);
     const err = await backend.createSession('unet', truncated).then(
       () => null,
@@ -55,7 +60,7 @@ describe('OrtBackend (WASM)', () => {
   });
 
   it('reports a bad feed as a typed error, not a bare string', async () => {
-    backend = new OrtBackend({ ep: 'wasm', numThreads: 1, adapter: null });
+    backend = await OrtBackend.create({ ep: 'wasm', numThreads: 1, adapter: null });
     const s = await backend.createSession('affine', affineGraph());
     const wrong = backend.int64(new BigInt64Array([1n]), [1]);
     await expect(s.run({ x: wrong })).rejects.toBeInstanceOf(EngineError);

@@ -9,7 +9,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Backend, ExternalData, GraphSession, TensorDType, TensorHandle } from '../engine/backend';
 import { EngineError, classifyError, packInvalid } from '../errors';
-import { configureOrt, type OrtSettings } from './ort-env';
+import { loadOrt, type LoadedOrt, type OrtSettings } from './ort-env';
 import { sessionOptions } from './session-options';
 
 class OrtTensor implements TensorHandle {
@@ -53,6 +53,8 @@ const MODEL_LOAD_FAILURE = /protobuf|failed to load model|load model .* failed|i
 
 export class OrtBackend implements Backend {
   readonly ep: 'webgpu' | 'wasm';
+  /** The onnxruntime .wasm file this backend's build loads (ort-env.ts decides which). */
+  readonly runtimeFile: string;
   readonly #ort: typeof Ort;
   readonly #fileOf: (name: string) => string;
   readonly #sessions = new Set<Ort.InferenceSession>();
@@ -65,9 +67,15 @@ export class OrtBackend implements Backend {
   /** Called once when the device is lost, so the owner can tell the page right away. */
   onDeviceLost: ((err: EngineError) => void) | null = null;
 
-  constructor(options: OrtBackendOptions) {
+  /** Imports (once per worker) the onnxruntime build this EP runs on. */
+  static async create(options: OrtBackendOptions): Promise<OrtBackend> {
+    return new OrtBackend(options, await loadOrt(options.ep, options));
+  }
+
+  private constructor(options: OrtBackendOptions, loaded: LoadedOrt) {
     this.ep = options.ep;
-    this.#ort = configureOrt(options);
+    this.#ort = loaded.ort;
+    this.runtimeFile = loaded.runtimeFile;
     this.#fileOf = options.fileOf ?? ((n) => n);
   }
 

@@ -92,7 +92,7 @@ export async function selfTest(
   manifest: Manifest,
   options: Omit<OrtBackendOptions, 'ep'> & { ep: ExecutionProvider; runs: number; seed?: number },
 ): Promise<SelfTestResult> {
-  const backend = new OrtBackend({ ...options, fileOf: () => spec.file });
+  const backend = await OrtBackend.create({ ...options, fileOf: () => spec.file });
   try {
     let t0 = performance.now();
     const session = await backend.createSession(graphName, model);
