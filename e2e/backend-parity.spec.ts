@@ -1,16 +1,18 @@
 import { writeFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { WEBGPU_APP_URL, expect, test } from './fixtures';
 import { TEST_PACK, waitForPack } from './helpers';
 
 /**
  * WebGPU against WASM on the test pack's UNet, through the page's own "Check backends"
  * dialog: every output must agree within 1e-3 of its scale (RELATIVE_TOLERANCE in
  * src/lib/compare-outputs.ts). The timings are written to test-results/backend-timings.json
- * for the README's performance section.
+ * for the README's performance section. The shared WebGPU page (`appPage`): the feature specs
+ * go on from it.
  */
-test('the UNet gives the same numbers on WebGPU as on WASM', async ({ page }, testInfo) => {
-  await page.goto(`/?ep=webgpu&pack=${TEST_PACK}`);
-  await waitForPack(page);
+test.use({ appUrl: WEBGPU_APP_URL });
+
+test('the UNet gives the same numbers on WebGPU as on WASM', async ({ appPage: page }, testInfo) => {
+  expect(await waitForPack(page)).toBe('webgpu');
 
   await page.getByRole('button', { name: 'Check backends' }).click();
   const dialog = page.getByRole('dialog', { name: 'Check backends' });
@@ -39,4 +41,6 @@ test('the UNet gives the same numbers on WebGPU as on WASM', async ({ page }, te
   writeFileSync('test-results/backend-timings.json', JSON.stringify(record, null, 2));
   await testInfo.attach('backend-timings', { body: JSON.stringify(record, null, 2), contentType: 'application/json' });
   await page.screenshot({ path: testInfo.outputPath('backend-check.png') });
+  await dialog.getByRole('button', { name: 'Close' }).click(); // the page goes on to other tests
+  await expect(dialog).toBeHidden();
 });

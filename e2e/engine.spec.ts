@@ -1,5 +1,5 @@
-import { test as pageless, type Page } from '@playwright/test';
-import { expect, test, watchPageProblems } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { TEST_PACK, countGraphRequests, testPackGraphs, waitForPack } from './helpers';
 import type { LoadTimings } from '../workers/protocol';
 
@@ -23,40 +23,36 @@ function ortRuntimeRequests(page: Page): string[] {
   return files;
 }
 
-// Loading, reloading from the cache and switching the EP share one page (`pageless`: the
-// test of @playwright/test, without the fixture's fresh page per test): the first visit, in
-// beforeAll, is the slow part on SwiftShader, and each test's state is what the next one
-// starts from. The page has its own guard against uncaught errors and CSP violations, as
-// e2e/fixtures.ts gives every other page.
-pageless.describe('the test pack on WebGPU, one page', () => {
-  pageless.describe.configure({ mode: 'serial' });
-  let page: Page;
-  let graphs: { readonly count: number };
-  const problems: string[] = [];
-  pageless.beforeAll(async ({ browser }) => {
-    page = await browser.newPage();
-    watchPageProblems(page, problems);
-    graphs = countGraphRequests(page);
-    await page.goto(`/?ep=webgpu&pack=${TEST_PACK}&testHooks`); // the first visit: an empty cache
-    await waitForPack(page);
-  });
-  pageless.afterEach(() => {
-    expect(problems, 'page errors and CSP violations').toEqual([]);
-  });
-  pageless.afterAll(async () => {
-    await page.close();
-  });
+// Loading, reloading from the cache and switching the EP share the file's page (`filePage`,
+// e2e/fixtures.ts): the first visit is the slow part on SwiftShader, and each test's state is
+// what the next one starts from.
+test.describe('the test pack on WebGPU, one page', () => {
+  test.describe.configure({ mode: 'serial' });
+  let graphs: { readonly count: number } | null = null;
 
-  pageless('the worker loads the test pack on WebGPU with the SwiftShader adapter', async () => {
+  /** The page's first visit (an empty cache, its own context), counting graph downloads from there on; once. */
+  async function firstVisit(page: Page): Promise<{ readonly count: number }> {
+    if (!graphs) {
+      graphs = countGraphRequests(page);
+      await page.goto(`/?ep=webgpu&pack=${TEST_PACK}&testHooks`); // loadTimings() reads the test hooks
+      await waitForPack(page);
+    }
+    return graphs;
+  }
+
+  test('the worker loads the test pack on WebGPU with the SwiftShader adapter', async ({ filePage: page }) => {
+    test.setTimeout(300_000); // the first visit
+    await firstVisit(page);
     expect(await waitForPack(page)).toBe('webgpu');
     await expect(page.getByTestId('backend-badge')).toContainText(/swiftshader/i);
     // WebGPU needs onnxruntime's JSEP build (the WASM-only one has no WebGPU EP).
     expect((await loadTimings(page)).runtimeFile).toBe('ort-wasm-simd-threaded.jsep.wasm');
     await expect(page.getByTestId('layer-grid').getByTestId('layer-canvas').first()).toBeVisible();
-    await page.screenshot({ path: pageless.info().outputPath('pack-loaded-webgpu.png') });
+    await page.screenshot({ path: test.info().outputPath('pack-loaded-webgpu.png') });
   });
 
-  pageless('a second visit loads the pack from the cache, with no second download', async () => {
+  test('a second visit loads the pack from the cache, with no second download', async ({ filePage: page }) => {
+    const graphs = await firstVisit(page);
     expect(graphs.count, 'the first visit downloaded the graphs').toBeGreaterThan(0);
     const before = graphs.count;
     await page.reload();
@@ -64,7 +60,8 @@ pageless.describe('the test pack on WebGPU, one page', () => {
     expect(graphs.count - before).toBe(0);
   });
 
-  pageless('the execution-provider switch rebuilds the engine on WASM, from the cache', async () => {
+  test('the execution-provider switch rebuilds the engine on WASM, from the cache', async ({ filePage: page }) => {
+    const graphs = await firstVisit(page);
     expect(await waitForPack(page)).toBe('webgpu');
     const before = graphs.count;
 

@@ -1,31 +1,19 @@
-import { test as pageless, type Page } from '@playwright/test';
-import { expect, test, watchPageProblems } from './fixtures';
-import { canvasStats, openPage, setUpJob } from './features-helpers';
+import type { Page, TestInfo } from '@playwright/test';
+import { WEBGPU_APP_URL, expect, setTestTimeout, test } from './fixtures';
+import { canvasStats, setUpJob } from './features-helpers';
 
-// Cancel and Compare share one WebGPU page (`pageless`: the test of @playwright/test, without
-// the fixture's fresh page per test): loading the pack and compiling the UNet's shaders on
-// SwiftShader are the slow part, and Compare starts from the job Cancel's test ran to the end.
-// The page has its own guard against uncaught errors and CSP violations, as e2e/fixtures.ts
-// gives every other page.
-pageless.describe('jobs on one WebGPU page', () => {
-  pageless.describe.configure({ mode: 'serial' });
-  let page: Page;
-  const problems: string[] = [];
-  pageless.beforeAll(async ({ browser }) => {
-    page = await browser.newPage();
-    watchPageProblems(page, problems);
-    await openPage(page);
-  });
-  pageless.afterEach(() => {
-    expect(problems, 'page errors and CSP violations').toEqual([]);
-  });
-  pageless.afterAll(async () => {
-    await page.close();
-  });
+// Cancel and Compare on the shared WebGPU page (`appPage`, e2e/fixtures.ts): loading the pack
+// and compiling the UNet's shaders on SwiftShader are the slow part, and Compare starts from
+// the job Cancel's test ran to the end.
+test.describe('jobs on one WebGPU page', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.use({ appUrl: WEBGPU_APP_URL });
 
-  pageless('cancel stops a job; Generate again replaces a running one; the last runs to the end', async () => {
-    const testInfo = pageless.info();
-    pageless.setTimeout(360_000);
+  test('cancel stops a job; Generate again replaces a running one; the last runs to the end', async ({
+    appPage: page,
+  }, testInfo) => {
+    setTestTimeout(360_000);
+    const kept = Number(await page.getByTestId('gallery-area').getAttribute('data-count'));
     await setUpJob(page, 3);
     const progress = page.getByTestId('job-progress');
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
@@ -40,14 +28,13 @@ pageless.describe('jobs on one WebGPU page', () => {
     await page.getByRole('button', { name: 'Generate again' }).click();
     await expect(progress).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
     expect((await canvasStats(page, 'preview-canvas')).variance).toBeGreaterThan(1);
-    await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', '1');
+    await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', String(kept + 1));
     await page.screenshot({ path: testInfo.outputPath('after-cancel.png'), fullPage: true });
   });
 
-  pageless('compare shows realcustom, global and text side by side', async () => {
-    const testInfo = pageless.info();
+  test('compare shows realcustom, global and text side by side', async ({ appPage: page }, testInfo) => {
     // Three jobs, two of them on graphs whose shaders compile on first use (~25 s each on SwiftShader).
-    pageless.setTimeout(420_000);
+    setTestTimeout(420_000);
     const kept = Number(await page.getByTestId('gallery-area').getAttribute('data-count'));
     await setUpJob(page, 2);
     await page.getByRole('button', { name: 'Compare modes' }).click();
@@ -78,9 +65,17 @@ pageless.describe('jobs on one WebGPU page', () => {
   });
 });
 
-test('keyboard alone: chips with Enter and Shift+Enter, and a narrow window', async ({ page }, testInfo) => {
+// No job: the chips, not the GPU (the shared WASM page).
+test('keyboard alone: chips with Enter and Shift+Enter, and a narrow window', async ({ appPage: page }, testInfo) => {
   await page.setViewportSize({ width: 420, height: 900 });
-  await openPage(page, 'ep=wasm'); // no job: the chips, not the GPU
+  try {
+    await keyboardAlone(page, testInfo);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 }); // the shared page goes on to other tests
+  }
+});
+
+async function keyboardAlone(page: Page, testInfo: TestInfo): Promise<void> {
   await page.getByRole('textbox', { name: 'Prompt' }).fill('a red star on grass');
   await page.getByRole('textbox', { name: 'Prompt' }).press('Tab'); // focus leaves the prompt for the first chip
   const chips = page.getByTestId('word-chips');
@@ -93,4 +88,4 @@ test('keyboard alone: chips with Enter and Shift+Enter, and a narrow window', as
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth, 'no sideways scrolling in a narrow window').toBeLessThanOrEqual(420);
   await page.screenshot({ path: testInfo.outputPath('narrow.png'), fullPage: true });
-});
+}

@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { readPngText } from '../src/lib/png-text';
-import { expect, test } from './fixtures';
-import { canvasStats, openPage, setUpJob, type CanvasStats } from './features-helpers';
+import { WEBGPU_APP_URL, expect, setTestTimeout, test } from './fixtures';
+import { canvasStats, setUpJob, type CanvasStats } from './features-helpers';
 
 /**
  * The whole visit: a reference through the file input, a prompt, `red star` picked with a
  * click and a shift-click, two steps; the live mask is lit in part of the frame and changes
  * from step to step; the final image is not blank; the scrubber replays; the result is in
- * the gallery after a reload; its PNG carries the parameters; the share link restores;
- * clearing the gallery asks first.
+ * a newly opened page's gallery; its PNG carries the parameters; the share link restores;
+ * clearing the gallery asks first. On the shared WebGPU page (`appPage`, e2e/fixtures.ts); the
+ * share link opens in a new tab, so the shared page stays as it is.
  */
-test('generate with live masks, replay, keep, download and share', async ({ page }, testInfo) => {
+test.use({ appUrl: WEBGPU_APP_URL });
+
+test('generate with live masks, replay, keep, download and share', async ({ appPage: page }, testInfo) => {
   // Two steps take ~40 s on SwiftShader; a machine shared with training can take several times that.
-  test.setTimeout(480_000);
-  await openPage(page);
+  setTestTimeout(480_000);
+  const kept = Number(await page.getByTestId('gallery-area').getAttribute('data-count'));
   await setUpJob(page, 2);
   await page.screenshot({ path: testInfo.outputPath('1-ready.png'), fullPage: true });
 
@@ -79,31 +82,32 @@ test('generate with live masks, replay, keep, download and share', async ({ page
   ]);
   expect(masksDownload.suggestedFilename()).toMatch(/-masks\.png$/);
 
-  // The gallery keeps it across a reload.
-  await expect(page.getByTestId('gallery-card')).toHaveCount(1);
+  // The gallery keeps it: a page opened afterwards (a new document, as after a reload) reads it back.
+  await expect(page.getByTestId('gallery-card')).toHaveCount(kept + 1);
   await page.getByRole('button', { name: 'Share link' }).click();
   const link = await page.getByTestId('share-link').inputValue();
-  await page.reload();
-  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', '1');
-  await expect(page.getByTestId('gallery-card')).toContainText('red star');
+  const opened = await page.context().newPage();
+  await opened.goto(link);
+  await expect(opened.getByTestId('gallery-area')).toHaveAttribute('data-count', String(kept + 1));
+  await expect(opened.getByTestId('gallery-card').first()).toContainText('red star');
 
   // The share link restores prompt, word and parameters.
-  await page.goto(link);
-  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await expect(page.getByRole('textbox', { name: 'Prompt' })).toHaveValue('a red star and a blue ball on grass');
-  await expect(page.getByTestId('target-word')).toHaveText('Target: red star');
-  await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('2');
-  await page.screenshot({ path: testInfo.outputPath('4-restored.png'), fullPage: true });
+  await expect(opened.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(opened.getByRole('textbox', { name: 'Prompt' })).toHaveValue('a red star and a blue ball on grass');
+  await expect(opened.getByTestId('target-word')).toHaveText('Target: red star');
+  await expect(opened.getByLabel('Steps', { exact: true })).toHaveValue('2');
+  await opened.screenshot({ path: testInfo.outputPath('4-restored.png'), fullPage: true });
 
   // Clear all asks first; keeping them keeps them.
-  const gallery = page.getByTestId('gallery-area');
-  await expect(gallery).toHaveAttribute('data-count', '1');
-  await page.getByRole('button', { name: 'Clear all…' }).click();
-  await page.getByRole('button', { name: 'Keep them' }).click();
-  await expect(gallery).toHaveAttribute('data-count', '1');
-  await page.getByRole('button', { name: 'Clear all…' }).click();
-  await page.getByRole('button', { name: 'Delete all' }).click();
+  const gallery = opened.getByTestId('gallery-area');
+  await expect(gallery).toHaveAttribute('data-count', String(kept + 1));
+  await opened.getByRole('button', { name: 'Clear all…' }).click();
+  await opened.getByRole('button', { name: 'Keep them' }).click();
+  await expect(gallery).toHaveAttribute('data-count', String(kept + 1));
+  await opened.getByRole('button', { name: 'Clear all…' }).click();
+  await opened.getByRole('button', { name: 'Delete all' }).click();
   await expect(gallery).toHaveAttribute('data-count', '0');
-  await page.reload();
-  await expect(page.getByTestId('gallery-area')).toHaveAttribute('data-count', '0');
+  await opened.reload();
+  await expect(opened.getByTestId('gallery-area')).toHaveAttribute('data-count', '0');
+  await opened.close();
 });

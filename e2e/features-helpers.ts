@@ -3,14 +3,9 @@
  * box, the word chips, the parameter fields, the buttons.
  */
 import { expect, type Page } from '@playwright/test';
-import { TEST_PACK, waitForPack } from './helpers';
+import { TEST_PACK } from './helpers';
 
 export const STAR_REFERENCE = `public/models/${TEST_PACK}/examples/ref-star-0.png`;
-
-export async function openPage(page: Page, query = 'ep=webgpu'): Promise<void> {
-  await page.goto(`/?${query}&pack=${TEST_PACK}`);
-  await waitForPack(page);
-}
 
 /** Reference through the file input, a prompt, `red star` as the target, few steps. */
 export async function setUpJob(page: Page, steps: number): Promise<void> {

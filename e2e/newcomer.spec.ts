@@ -1,5 +1,5 @@
 /**
- * What a newcomer hits (issue 13): each test here failed before its fix. Most share one page
+ * What a newcomer hits (issue 13): each test here failed before its fix. Most share the page
  * on WASM with the test pack (`appPage`, e2e/fixtures.ts: loading the pack is the slow part);
  * the pack-error tests open their own.
  */
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { readPngText } from '../src/lib/png-text';
-import { expect, test } from './fixtures';
+import { expect, setTestTimeout, test } from './fixtures';
 import { STAR_REFERENCE, setNumber } from './features-helpers';
 import { TEST_PACK } from './helpers';
 
@@ -51,7 +51,7 @@ test('a refused upload keeps the reference already loaded', async ({ appPage: pa
 });
 
 test('after Compare the result bar describes the result it shows', async ({ appPage: page }) => {
-  test.setTimeout(420_000);
+  setTestTimeout(420_000);
   // The form says realcustom (the pack's default mode).
   await ensureReference(page);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');
@@ -67,7 +67,7 @@ test('after Compare the result bar describes the result it shows', async ({ appP
 });
 
 test('the clicked copy of a word is the target, in the mask, the PNG and the share link', async ({ appPage: page }) => {
-  test.setTimeout(300_000);
+  setTestTimeout(300_000);
   const prompt = page.getByRole('textbox', { name: 'Prompt', exact: true });
   const chips = page.getByTestId('word-chips');
   const messages = page.getByTestId('prompt-messages');
@@ -203,8 +203,9 @@ test('the progress line uses words, not phase names, and its idle line follows t
   appPage: page,
   browser,
 }) => {
-  test.setTimeout(300_000);
+  setTestTimeout(300_000);
   const label = page.locator('.job-progress__label');
+  // No job yet on this page: the test before reopened it from its share link.
   await expect(label).toHaveText('Ready');
   await ensureReference(page);
   await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('a red star on grass');

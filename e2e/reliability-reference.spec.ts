@@ -3,13 +3,12 @@
  * sentence about the file, each odd one is accepted with a note, the image is read upright
  * and off the main thread, and afterwards a job still runs with the settings and gallery kept.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { watchPageProblems } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import {
   expectIntact,
   expectNextJobRuns,
   imageFixtures,
-  openApp,
   snapshot,
   useFirstExample,
   type Snapshot,
@@ -36,26 +35,26 @@ async function pixelAt(page: Page, fx: number, fy: number): Promise<[number, num
   );
 }
 
-// One page for the whole file (loading the pack is the slow part); its own guard against
-// uncaught errors and CSP violations, as e2e/fixtures.ts gives every other page.
+// On the shared WASM page (`appPage`, e2e/fixtures.ts: loading the pack is the slow part), set
+// up once for the file: the first example gives a prompt and target; each test replaces only
+// the reference. `before` is what each test must leave as it found it (plus its new entries).
 test.describe.configure({ mode: 'serial' });
 let page: Page;
-let before: Snapshot;
-const problems: string[] = [];
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  watchPageProblems(page, problems);
-  await openApp(page);
-  await useFirstExample(page); // a prompt and target; each test replaces only the reference
+let before: Snapshot | null = null;
+test.beforeEach(async ({ appPage }) => {
+  page = appPage;
+  if (before) return;
+  await useFirstExample(page);
   before = await snapshot(page);
 });
 test.afterEach(async () => {
-  await expectIntact(page, before);
-  expect(problems, 'page errors and CSP violations').toEqual([]);
+  if (before) await expectIntact(page, before);
 });
-test.afterAll(async () => {
-  await page.close();
-});
+
+/** One more entry kept in the gallery by the test. */
+function kept(): void {
+  if (before) before.gallery += 1;
+}
 
 test.describe('refused with a reason', () => {
   for (const [name, message] of [
@@ -74,7 +73,7 @@ test.describe('refused with a reason', () => {
       await pick(page, 'good.png');
       await expect(accepted(page)).toContainText('good.png · 256×256');
       await expectNextJobRuns(page);
-      before.gallery += 1;
+      kept();
     });
   }
 });
@@ -105,14 +104,14 @@ test.describe('accepted, with what the person should know', () => {
     test.info().annotations.push({ type: 'longest main-thread task (ms)', description: longest.toFixed(0) });
     expect(longest, 'longest main-thread task while decoding (ms)').toBeLessThan(400);
     await expectNextJobRuns(page);
-    before.gallery += 1;
+    kept();
   });
 
   test('a 1×1 image is used, with a warning', async () => {
     await pick(page, 'one-pixel.png');
     await expect(accepted(page)).toContainText('only 1×1 pixels: too small to carry a design');
     await expectNextJobRuns(page);
-    before.gallery += 1;
+    kept();
   });
 
   test('a transparent PNG is put on white, and says so', async () => {
@@ -120,7 +119,7 @@ test.describe('accepted, with what the person should know', () => {
     await expect(accepted(page)).toContainText('Transparent areas were filled with white');
     expect(await pixelAt(page, 0.02, 0.02)).toEqual([255, 255, 255]);
     await expectNextJobRuns(page);
-    before.gallery += 1;
+    kept();
   });
 
   test('an animated GIF gives its first frame, and says so', async () => {
@@ -130,7 +129,7 @@ test.describe('accepted, with what the person should know', () => {
     expect(r).toBeGreaterThan(200);
     expect(b).toBeLessThan(50);
     await expectNextJobRuns(page);
-    before.gallery += 1;
+    kept();
   });
 
   test('a CMYK JPEG is converted to RGB', async () => {
@@ -141,7 +140,7 @@ test.describe('accepted, with what the person should know', () => {
     expect(g).toBeLessThan(80);
     expect(b).toBeLessThan(80);
     await expectNextJobRuns(page);
-    before.gallery += 1;
+    kept();
   });
 
   test('an EXIF-rotated photo is shown upright', async () => {
@@ -154,6 +153,6 @@ test.describe('accepted, with what the person should know', () => {
     expect(left[2]).toBeGreaterThan(180);
     expect(right[0]).toBeGreaterThan(180);
     await expectNextJobRuns(page);
-    before.gallery += 1;
+    kept();
   });
 });

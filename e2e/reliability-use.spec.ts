@@ -1,11 +1,13 @@
 /**
  * How people really use it: Generate hammered, Cancel at every moment of a job, the tab
  * closed while a result is being kept, two tabs at once. The worker always takes the next
- * job; the gallery never holds half an entry (WASM: the GPU is not the point).
+ * job; the gallery never holds half an entry (WASM: the GPU is not the point). Most run on the
+ * shared WASM page (`appPage`, e2e/fixtures.ts, with ?testHooks); closing a tab opens its own.
  */
 import type { Page } from '@playwright/test';
 import type { TestHooks } from '../src/engine/test-hooks';
 import { expect, test } from './fixtures';
+import { setNumber } from './features-helpers';
 import {
   expectIntact,
   expectNextJobRuns,
@@ -24,8 +26,7 @@ function liveTensors(page: Page): Promise<number> {
   });
 }
 
-test('Generate pressed ten times quickly: one result, no error, nothing leaked', async ({ page }) => {
-  await openApp(page, 'ep=wasm&testHooks');
+test('Generate pressed ten times quickly: one result, no error, nothing leaked', async ({ appPage: page }) => {
   await useFirstExample(page);
   await expectNextJobRuns(page); // one ordinary job first: its tensor count is the baseline
   const tensors = await liveTensors(page);
@@ -60,9 +61,10 @@ async function cancelWhen(page: Page, when: string | null): Promise<void> {
   }, when);
 }
 
-test('Cancel in every phase is answered, and the next job runs', async ({ page }) => {
-  await openApp(page, 'ep=wasm&steps=6&maskReuseStep=0');
+test('Cancel in every phase is answered, and the next job runs', async ({ appPage: page }) => {
   await useFirstExample(page);
+  await setNumber(page, 'Steps', 6);
+  await setNumber(page, 'Mask reuse', 0);
   const before = await snapshot(page);
   let finished = 0; // jobs that reached `done` anyway (the decode race below)
   for (const [phase, label, ends] of [
@@ -127,9 +129,8 @@ test('closing the tab while a result is kept leaves a readable gallery with no h
   await expectNextJobRuns(second);
 });
 
-test('two tabs at once: each runs its own jobs, both see one gallery', async ({ context }) => {
-  const [a, b] = [await context.newPage(), await context.newPage()];
-  await openApp(a, 'ep=wasm');
+test('two tabs at once: each runs its own jobs, both see one gallery', async ({ appPage: a }) => {
+  const b = await a.context().newPage(); // guarded with the shared page (e2e/fixtures.ts)
   await openApp(b, 'ep=wasm');
   const start = await galleryCount(a);
   await useFirstExample(a);
@@ -146,4 +147,5 @@ test('two tabs at once: each runs its own jobs, both see one gallery', async ({ 
   await expect(b.getByTestId('gallery-area')).toHaveAttribute('data-count', String(start + 2), { timeout: 60_000 });
   await expect(b.getByTestId('status-banner')).toBeHidden();
   await expectNextJobRuns(a);
+  await b.close();
 });

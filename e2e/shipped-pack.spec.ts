@@ -1,5 +1,5 @@
-import { test, type Page } from '@playwright/test';
-import { expect, watchPageProblems } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { canvasStats, setNumber, type CanvasStats } from './features-helpers';
 import { waitForPack } from './helpers';
 
@@ -48,26 +48,13 @@ async function generate(page: Page) {
   return { masks, pixels };
 }
 
-// One page for the file (`test` of @playwright/test, without the fixture's fresh page per
-// test): the cancel test goes on from the WASM engine the first test ends on, instead of
-// loading the trained pack once more. The page has its own guard against uncaught errors and
-// CSP violations, as e2e/fixtures.ts gives every other page.
+// One page for the file (`filePage`, e2e/fixtures.ts): the cancel test goes on from the WASM
+// engine the first test ends on, instead of loading the trained pack once more.
 test.describe.configure({ mode: 'serial' });
-let page: Page;
-const problems: string[] = [];
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  watchPageProblems(page, problems);
-});
-test.afterEach(() => {
-  expect(problems, 'page errors and CSP violations').toEqual([]);
-});
-test.afterAll(async () => {
-  await page.close();
-});
 
-test('the trained pack: realcustom on WebGPU streams changing masks and matches WASM', async () => {
-  const testInfo = test.info();
+test('the trained pack: realcustom on WebGPU streams changing masks and matches WASM', async ({
+  filePage: page,
+}, testInfo) => {
   test.setTimeout(420_000);
   await setUp(page, 'webgpu');
   const gpu = await generate(page);
@@ -114,7 +101,7 @@ test('the trained pack: realcustom on WebGPU streams changing masks and matches 
   expect(maxDiff, 'largest pixel difference WebGPU vs WASM (of 255)').toBeLessThanOrEqual(8);
 });
 
-test('the trained pack: a cancelled job is answered and the next job runs', async () => {
+test('the trained pack: a cancelled job is answered and the next job runs', async ({ filePage: page }) => {
   test.setTimeout(300_000);
   // After the test above the page already runs the same job's setup on WASM; run alone, it loads.
   if (page.url() === 'about:blank') await setUp(page, 'wasm');
