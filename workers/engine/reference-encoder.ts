@@ -9,8 +9,13 @@
  * reference comes. The toy pack's encoder is small and stays.
  */
 import type { GraphSession, TensorHandle } from './backend';
-import type { PackGraph } from './pack-graphs';
 import type { TrackedBackend } from './tracked-backend';
+
+/** What the encoder needs of a pack graph (pack-graphs.ts's PackGraph is one). */
+export interface EncoderGraph {
+  spec: { readonly inputs: readonly { readonly name: string }[] };
+  session: GraphSession;
+}
 
 export interface EncodedReference {
   /** Output name → its values and shape. */
@@ -20,15 +25,15 @@ export interface EncodedReference {
 }
 
 export class ReferenceEncoder {
-  private graph: PackGraph | null;
-  readonly spec: PackGraph['spec'];
+  private graph: EncoderGraph | null;
+  readonly spec: EncoderGraph['spec'];
   private last: { pixels: Float32Array; outputs: EncodedReference['outputs'] } | null = null;
 
   constructor(
     private readonly backend: TrackedBackend,
-    created: PackGraph,
+    created: EncoderGraph,
     /** Creates the session again (after it was released). */
-    private readonly recreate: () => Promise<PackGraph>,
+    private readonly recreate: () => Promise<EncoderGraph>,
     /** Release the session after each encoding (a large encoder). */
     readonly releaseAfterUse: boolean,
   ) {
