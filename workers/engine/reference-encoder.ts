@@ -20,8 +20,6 @@ export interface EncoderGraph {
 export interface EncodedReference {
   /** Output name → its values and shape. */
   readonly outputs: ReadonlyMap<string, { data: Float32Array; dims: readonly number[] }>;
-  /** True when this job ran the encoder; false when the previous job's outputs were reused. */
-  readonly encoded: boolean;
 }
 
 export class ReferenceEncoder {
@@ -56,8 +54,7 @@ export class ReferenceEncoder {
     dims: readonly number[],
     checkAbort: () => Promise<void> = async () => undefined,
   ): Promise<EncodedReference> {
-    if (this.last !== null && sameValues(this.last.pixels, pixels))
-      return { outputs: this.last.outputs, encoded: false };
+    if (this.last !== null && sameValues(this.last.pixels, pixels)) return { outputs: this.last.outputs };
     if (this.graph === null) {
       await checkAbort();
       this.graph = await this.recreate();
@@ -70,18 +67,12 @@ export class ReferenceEncoder {
       for (const [name, t] of Object.entries(raw))
         outputs.set(name, { data: await this.backend.read(t), dims: t.dims });
       this.last = { pixels: pixels.slice(), outputs };
-      return { outputs, encoded: true };
+      return { outputs };
     } finally {
       this.backend.dispose(input);
       for (const t of Object.values(raw)) this.backend.dispose(t);
       if (this.releaseAfterUse) await this.dropSession();
     }
-  }
-
-  /** Forgets the kept outputs and releases the session. */
-  async release(): Promise<void> {
-    this.last = null;
-    await this.dropSession();
   }
 
   private async dropSession(): Promise<void> {
