@@ -39,14 +39,16 @@ def make_mask(wa, gamma_scope):
 
 @torch.no_grad()
 def sample(M, cfg, ids, seed=0, steps=20, w_text=7.5, w_img=12.5, mode="text", target=None, ref=None,
-           gamma_scope=0.25, gamma_num=0.8, mask_reuse=6, global_scale=0.6, return_masks=False):
+           gamma_scope=0.25, gamma_num=0.8, mask_reuse=6, global_scale=0.6, return_masks=False,
+           spacing=None, clip=False, eta=0.0):
     """Batched DDIM sampler with the engine's plan per mode (workers/engine/modes.ts):
     text: ε∅ + ω_t(ε_T − ε∅); global: ε∅ + ω_t(ε_TI − ε∅) on the global UNet (single guidance);
     realcustom / masked-global: dual guidance, the mask from the text pass of the mode's own UNet,
     frozen from step `mask_reuse` on (0 = never frozen, as `maskFrozenAt`).
     The reference evaluation is `npm run eval` (tools/eval/, drives the engine itself, writes
     docs/results.md); this sampler gives the training-side figures in models/docs/.
-    ref: reference pixels [B,3,S,S] in [-1,1]."""
+    ref: reference pixels [B,3,S,S] in [-1,1]. spacing/clip/eta: sampler variants (D.ddim_step);
+    the defaults are the pack's scheduler."""
     B = ids.shape[0]
     C, H = cfg["latent_ch"], cfg["latent_hw"]
     g = torch.Generator().manual_seed(seed)
@@ -60,7 +62,7 @@ def sample(M, cfg, ids, seed=0, steps=20, w_text=7.5, w_img=12.5, mode="text", t
         tok, emb = M["image"](ref)
     ones = torch.ones(B, 1, H, H)
     ones_b = torch.ones(B)
-    ts, ratio = D.ddim_timesteps(steps)
+    ts, ratio = D.ddim_timesteps(steps, spacing)
     mask, masks = None, []
     for i, t in enumerate(ts):
         tt = torch.full((B,), float(t))
@@ -85,7 +87,7 @@ def sample(M, cfg, ids, seed=0, steps=20, w_text=7.5, w_img=12.5, mode="text", t
                 a = dict(image_embed=emb, image_scale=torch.full((B,), global_scale), mask=mask)
                 v_ti, _ = unet(x, tt, cond, a)
                 v = v + w_img * (v_ti - v_t)
-        x, _ = D.ddim_step(v, int(t), int(t) - ratio, x)
+        x, _ = D.ddim_step(v, int(t), int(t) - ratio, x, clip=clip, eta=eta, generator=g)
         if return_masks and mask is not None:
             masks.append(mask)
     img = Decoder(cfg["image_size"])(x)
@@ -154,12 +156,12 @@ def judge_on_oracle(j, ds, idx):
     return out
 
 
-def eval_t2i(M, cfg, ds, n, steps, w_text, seed=0):
+def eval_t2i(M, cfg, ds, n, steps, w_text, seed=0, **sampler):
     idx = np.arange(min(n, len(ds["ids"])))
     ids = torch.from_numpy(ds["ids"][idx])
     imgs = []
     for s in range(0, len(idx), 32):
-        imgs.append(sample(M, cfg, ids[s:s + 32], seed=seed + s, steps=steps, w_text=w_text))
+        imgs.append(sample(M, cfg, ids[s:s + 32], seed=seed + s, steps=steps, w_text=w_text, **sampler))
     img = torch.cat(imgs)
     return attr_accuracy(M["judge"], img, ds, idx), img
 
