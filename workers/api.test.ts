@@ -1,6 +1,6 @@
 // The worker API end to end in Node: the shipped test pack served over HTTP, onnxruntime-web
 // on its WASM EP, the real engine. The WebGPU path runs in Playwright (e2e/).
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ const hasPack = existsSync(join(PUBLIC, 'models', 'test-tiny', 'pack.json'));
 
 let server: Server;
 let base = '';
+/** Request paths in order, and how many had been served when loadPack resolved. */
+const requests: string[] = [];
+let requestsAtReady = 0;
 let summary: PackSummary;
 
 function reference(size: number): Rgba {
@@ -68,6 +71,7 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     setTransfer((value, transfer) => structuredClone(value, { transfer }));
     server = createServer((req, res) => {
       const path = join(PUBLIC, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      requests.push(new URL(req.url ?? '/', 'http://x').pathname);
       if (!path.startsWith(PUBLIC) || !existsSync(path)) {
         res.writeHead(404, { 'content-type': 'text/html' }).end('<!doctype html>not found');
         return;
@@ -78,8 +82,12 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/test-tiny/`;
     const progress: LoadProgress[] = [];
     summary = await api.loadPack(base, (p: LoadProgress) => progress.push(p), 'wasm');
+    requestsAtReady = requests.length;
+    // The bar counts what the first job needs: every file but the global modes' UNet.
     const files = progress.flatMap((p) => (p.step === 'files' ? [p.files] : []));
-    expect(files.at(-1)?.loadedBytes).toBe(summary.totalBytes);
+    const globalBytes = statSync(join(PUBLIC, 'models', 'test-tiny', 'unet_global.onnx')).size;
+    expect(files.at(-1)?.loadedBytes).toBe(files.at(-1)?.totalBytes);
+    expect(files.at(-1)?.totalBytes).toBe(summary.totalBytes - globalBytes);
     // After the files, the sessions the first job needs, in its order, then the helpers.
     const steps = progress.map((p) => p.step).filter((s) => s !== 'files');
     expect(steps).toEqual(['runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers']);
@@ -106,6 +114,15 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     expect(summary.runtime.reason).toMatch(/user/);
     expect(summary.modes).toContain('realcustom');
     expect(await api.runtimeInfo()).toEqual(summary.runtime);
+  });
+
+  it('fetches the global modes’ UNet after ready, and a global job runs on it', async () => {
+    const before = requests.slice(0, requestsAtReady);
+    expect(before.some((r) => r.endsWith('/unet.onnx'))).toBe(true);
+    expect(before.some((r) => r.endsWith('/unet_global.onnx'))).toBe(false);
+    const global: Job = { ...job('global-after-ready', 2), params: { ...job('x', 2).params, mode: 'global' } };
+    await expectDone(global);
+    expect(requests.filter((r) => r.endsWith('/unet_global.onnx'))).toHaveLength(1);
   });
 
   it('runs a job: steps in order, then exactly one done, and no tensor leaks', async () => {

@@ -10,9 +10,10 @@
  * `Comlink.transfer` through `setTransfer` so big payloads move instead of being copied.
  */
 import { Engine, type Emit } from './engine';
-import { EngineError, classifyError } from './errors';
+import { EngineError, classifyError, packInvalid } from './errors';
 import { CacheApiStore } from './packs/cache-store';
-import { deviceBudget } from './packs/limits';
+import type { FetchFn } from './packs/fetch-file';
+import { deviceBudget, type DeviceBudget, type PackFile } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
 import { folderExamples } from './packs/folder-source';
 import { locatePack } from './packs/source';
@@ -96,8 +97,39 @@ async function startBackend(probe: Probe, choice: EpChoice, fileOf: (name: strin
   }
 }
 
+/** Files no first job needs, loaded after the pack is ready: the global modes' UNet (format 1). */
+const loadedLater = (f: PackFile): boolean => f.graph === 'unetGlobal';
+
+/**
+ * The global UNet's bytes, fetched (or read from the store) when the engine creates its
+ * session after ready; a pack.json that changed in between is refused, not mixed.
+ */
+function laterGraph(
+  pack: LoadedPack,
+  opts: { budget: DeviceBudget; store: CacheApiStore | undefined; fetchFn: FetchFn | undefined },
+): (() => Promise<Uint8Array>) | undefined {
+  const first = pack.manifest.formatVersion === 1 ? pack.manifest.graphs.unetGlobal?.sha256 : undefined;
+  if (first === undefined) return undefined;
+  let pending: Promise<Uint8Array> | null = null;
+  return () => (pending ??= load());
+  async function load(): Promise<Uint8Array> {
+    const again = await loadPackFiles(pack.baseUrl, {
+      budget: opts.budget,
+      store: opts.store,
+      only: loadedLater,
+      ...(opts.fetchFn && { fetchFn: opts.fetchFn }),
+    });
+    const bytes = again.graphs.unetGlobal;
+    const now = again.manifest.formatVersion === 1 ? again.manifest.graphs.unetGlobal : undefined;
+    if (bytes === undefined || now?.sha256 !== first)
+      throw packInvalid('pack.json', 'changed on the server while the pack was loading — reload the pack');
+    return bytes;
+  }
+}
+
 async function startEngine(
   pack: LoadedPack,
+  unetGlobal: (() => Promise<Uint8Array>) | undefined,
   choice: EpChoice,
   probe: Probe,
   backend: OrtBackend,
@@ -106,7 +138,8 @@ async function startEngine(
   try {
     // The global UNet is created after the pack is ready: timed, but not announced as a step the page waits for.
     const time: TimeStep = (step, run) => (step === 'unetGlobal' ? clock.measure(step, run) : clock.time(step, run));
-    const engine = await Engine.create(backend, pack.manifest, pack.graphs, pack.files, time);
+    const graphs = { ...pack.graphs, ...(unetGlobal && { unetGlobal }) };
+    const engine = await Engine.create(backend, pack.manifest, graphs, pack.files, time);
     const { caps } = probe;
     const gpuAdapter = choice.ep === 'webgpu' && caps.webgpu.available ? caps.webgpu.adapter : null;
     return { pack, choice, backend, engine, runtime: { ep: choice.ep, reason: choice.reason, adapter: gpuAdapter } };
@@ -194,6 +227,9 @@ export const api = {
       let choice: EpChoice = { ep: 'wasm', reason: '' };
       const endManifest = clock.begin('manifest');
       let endFiles: () => void = () => undefined;
+      let budget: DeviceBudget | null = null;
+      // A folder's files are on disk already: read each load, never copied into the cache.
+      const store = !folder && CacheApiStore.available() ? new CacheApiStore() : undefined;
       const pack = await loadPackFiles(baseUrl, {
         budget: (m) => {
           endManifest();
@@ -204,10 +240,11 @@ export const api = {
           // Awaited below; a load that fails before that releases it in `finally`.
           warming.then(() => (runtimeStarted = true)).catch(() => undefined);
           const shaderF16 = caps.webgpu.available && caps.webgpu.adapter.features.includes('shader-f16');
-          return deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
+          budget = deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
+          return budget;
         },
-        // A folder's files are on disk already: read each load, never copied into the cache.
-        store: !folder && CacheApiStore.available() ? new CacheApiStore() : undefined,
+        store,
+        only: (f) => !loadedLater(f),
         ...(fetchFn && { fetchFn }),
         onProgress: throttleProgress((files) => tell({ step: 'files', files })),
         signal: abort.signal,
@@ -220,7 +257,8 @@ export const api = {
       const backend = await (warming as Promise<OrtBackend>);
       await releaseLoaded();
       handedOver = true;
-      loaded = await startEngine(pack, choice, probe, backend, clock);
+      const later = laterGraph(pack, { budget: budget ?? deviceBudget({ ep: choice.ep }), store, fetchFn });
+      loaded = await startEngine(pack, later, choice, probe, backend, clock);
       const summary = summarizePack(pack.manifest, baseUrl, pack.totalBytes, loaded.engine.modes, loaded.runtime);
       const examples = folder
         ? { ...summary.examples, references: folderExamples(summary.examples.references, folder) }

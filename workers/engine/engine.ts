@@ -11,9 +11,8 @@ import type { TimeStep } from '../packs/load-clock';
 import type { Backend } from './backend';
 import { HelperGraphs } from './graphs/helpers';
 import { runJob, type Emit } from './loop';
-import type { GraphKey } from '../packs/graph-io';
 import { ClipTokenizer } from './clip-tokenizer';
-import { createPackGraphs, packSessions, supportedModes, type PackGraphs } from './pack-graphs';
+import { createPackGraphs, packSessions, supportedModes, type GraphBytes, type PackGraphs } from './pack-graphs';
 import { WordTokenizer, type PromptTokenizer } from './tokenizer';
 import { TrackedBackend } from './tracked-backend';
 import { validateJob } from './validate';
@@ -45,7 +44,7 @@ export class Engine {
   static async create(
     backend: Backend,
     manifest: AnyManifest,
-    graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+    graphBytes: GraphBytes,
     files: ReadonlyMap<string, Uint8Array> = new Map(),
     time: TimeStep = (_step, run) => run(),
   ): Promise<Engine> {

@@ -38,6 +38,15 @@ export type PackGraphs = {
 
 const untimed: TimeStep = (_step, run) => run();
 
+/**
+ * The graphs' bytes. The global modes' UNet may come as a function that loads them: the
+ * worker fetches that file after the pack is ready (no first job needs it), and the deferred
+ * graph calls it when its session is created.
+ */
+export type GraphBytes = Partial<Record<Exclude<GraphKey, 'unetGlobal'>, Uint8Array>> & {
+  unetGlobal?: Uint8Array | (() => Promise<Uint8Array>);
+};
+
 /** The contract's I/O rules (packs/graph-io.ts); a pack.json the engine was handed may skip parse.ts. */
 function checkSpec(key: GraphKey, spec: GraphSpec | GraphSpecV2, manifest: AnyManifest): void {
   const problems =
@@ -104,7 +113,7 @@ function deferGraph(spec: GraphSpec | GraphSpecV2, create: () => Promise<PackGra
 export async function createPackGraphs(
   backend: TrackedBackend,
   manifest: AnyManifest,
-  graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+  graphBytes: GraphBytes,
   /** The pack's other files by path (version 2: the graphs' external data). */
   files: ReadonlyMap<string, Uint8Array> = new Map(),
   time: TimeStep = untimed,
@@ -112,7 +121,7 @@ export async function createPackGraphs(
   if (manifest.formatVersion === 2) return createPackGraphsV2(backend, manifest, graphBytes, files, time);
   const g = manifest.graphs;
   const created: PackGraph[] = [];
-  const make = async (key: GraphKey, spec: GraphSpec) => {
+  const make = async (key: Exclude<GraphKey, 'unetGlobal'>, spec: GraphSpec) => {
     const graph = await time(key, () => createGraph(backend, key, spec, manifest, graphBytes[key], files));
     created.push(graph);
     return graph;
@@ -132,11 +141,11 @@ export async function createPackGraphs(
     const unetGlobal =
       global === undefined
         ? null
-        : deferGraph(global, () =>
-            time('unetGlobal', () =>
-              createGraph(backend, 'unetGlobal', global, manifest, graphBytes.unetGlobal, files),
-            ),
-          );
+        : deferGraph(global, async () => {
+            const source = graphBytes.unetGlobal;
+            const bytes = typeof source === 'function' ? await source() : source;
+            return time('unetGlobal', () => createGraph(backend, 'unetGlobal', global, manifest, bytes, files));
+          });
     return { textEncoder, imageEncoder, unet, unetGlobal, decoder };
   } catch (err) {
     await Promise.all(created.map((c) => c.session.release()));
@@ -151,7 +160,7 @@ export async function createPackGraphs(
 async function createPackGraphsV2(
   backend: TrackedBackend,
   manifest: ManifestV2,
-  graphBytes: Partial<Record<GraphKey, Uint8Array>>,
+  graphBytes: GraphBytes,
   files: ReadonlyMap<string, Uint8Array>,
   time: TimeStep,
 ): Promise<PackGraphs> {

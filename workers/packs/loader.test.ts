@@ -108,6 +108,23 @@ describe('loadPack', () => {
     expect(second.graphs.unet).toEqual(files.get(manifest.graphs.unet.file));
   });
 
+  it('loads only the files `only` selects; progress counts them, totalBytes the whole pack', async () => {
+    const { files, manifest } = await makeFixturePack();
+    const requested: string[] = [];
+    const progress: PackProgress[] = [];
+    const pack = await loadPack(BASE, {
+      budget,
+      fetchFn: memoryFetch(BASE, files, requested),
+      onProgress: (p) => progress.push(p),
+      only: (f) => f.graph !== 'unet',
+    });
+    expect(Object.keys(pack.graphs).sort()).toEqual(['decoder', 'imageEncoder', 'textEncoder']);
+    expect(requested).not.toContain(`${BASE}unet.onnx`);
+    const selected = pack.totalBytes - manifest.graphs.unet.bytes;
+    expect(progress.at(-1)).toMatchObject({ loadedBytes: selected, totalBytes: selected });
+    expect(pack.downloadedBytes).toBe(selected);
+  });
+
   it('loads a visited pack offline: last good manifest, graphs from the store', async () => {
     const { files } = await makeFixturePack();
     const store = new MemoryStore();

@@ -10,7 +10,7 @@ import type { PackProgress } from '../protocol';
 import type { BlobStore } from './blob-store';
 import { fetchFile, type FetchFn } from './fetch-file';
 import { verifyFile } from './integrity';
-import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget } from './limits';
+import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget, type PackFile } from './limits';
 import type { GraphName } from './manifest';
 import type { AnyManifest } from './manifest-v2';
 import { parseManifest } from './parse';
@@ -19,10 +19,11 @@ export interface LoadedPack {
   manifest: AnyManifest;
   /** Absolute URL of the pack folder, ending in `/`. */
   baseUrl: string;
-  /** Model bytes of every graph the page uses (all but `judge`). */
+  /** Model bytes of every graph the page uses (all but `judge`) that `only` selected. */
   graphs: Partial<Record<GraphName, Uint8Array>>;
   /** Every loaded file by its path in the pack (graphs too; version 2: external data, tokenizer…). */
   files: Map<string, Uint8Array>;
+  /** The whole pack's bytes (what it costs to store), whatever `only` selected. */
   totalBytes: number;
   /** Bytes that came over the network (0 on a fully cached visit). */
   downloadedBytes: number;
@@ -36,6 +37,12 @@ export interface LoadOptions {
   onProgress?: ((p: PackProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
   fetchFn?: FetchFn;
+  /**
+   * The files to load now (default: all the page uses). The worker leaves out the global
+   * modes' UNet, which no first job needs, and loads it after the pack is ready. Progress
+   * counts the selected files only.
+   */
+  only?: ((file: PackFile) => boolean) | undefined;
 }
 
 /**
@@ -75,7 +82,9 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
   const manifest = await fetchManifest(baseUrl, opts);
   const budget = typeof opts.budget === 'function' ? opts.budget(manifest) : opts.budget;
   checkDeviceFeatures(manifest, budget);
-  const totalBytes = checkPackSize(manifest, budget);
+  const packBytes = checkPackSize(manifest, budget);
+  const selected = filesToLoad(manifest).filter((f) => opts.only?.(f) ?? true);
+  const totalBytes = selected.reduce((sum, f) => sum + f.bytes, 0);
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
   const files = new Map<string, Uint8Array>();
   let done = 0;
@@ -83,7 +92,7 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
   const progress = (file: string, loadedBytes: number, fromCache: boolean) =>
     opts.onProgress?.({ file, loadedBytes, totalBytes, fromCache });
 
-  for (const ref of filesToLoad(manifest)) {
+  for (const ref of selected) {
     if (opts.signal?.aborted) throw new EngineError('Cancelled', 'Pack loading was cancelled.');
     let bytes = await opts.store?.get(ref.sha256);
     if (bytes) {
@@ -111,5 +120,5 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
     files.set(ref.file, bytes);
     if (ref.graph !== null) graphs[ref.graph as GraphName] = bytes;
   }
-  return { manifest, baseUrl, graphs, files, totalBytes, downloadedBytes };
+  return { manifest, baseUrl, graphs, files, totalBytes: packBytes, downloadedBytes };
 }
