@@ -48,3 +48,32 @@ def test_eta_adds_seeded_noise_of_the_ddim_variance():
     # x = v = 0 gives x0 = eps = 0: the step is the noise term alone
     assert abs(float(a.std()) - sigma) < 0.1 * sigma
     assert np.isclose(float(D.ddim_step(v, t, prev, x)[0].abs().max()), 0.0)
+
+
+def test_denoise_error_is_zero_for_an_oracle_and_positive_for_a_random_unet():
+    from models.common import get_cfg, make_text
+    from models.denoise_error import x0_error
+    from models.nets import UNet
+    from models import toyworld as tw
+
+    cfg = get_cfg("tiny")
+    rng = np.random.default_rng(0)
+    ds = {"images": rng.integers(0, 256, (4, cfg["image_size"], cfg["image_size"], 3), dtype=np.uint8),
+          "ids": np.array([tw.tokenize("a red ball on grass")] * 4, dtype=np.int64)}
+    te, unet = make_text(cfg), UNet(cfg)
+    err = x0_error(te.eval(), unet.eval(), ds, n=4, ts=(250, 750))
+    assert set(err) == {250, 750} and all(e > 0 and np.isfinite(e) for e in err.values())
+
+    class Oracle(torch.nn.Module):
+        """returns the true v for the noise the measure uses (seed 0)"""
+        def forward(self, xt, t, cond):
+            x0 = ds_x0
+            ab = D.AB[int(t[0])]
+            noise = (xt - ab.sqrt() * x0) / (1 - ab).sqrt()
+            return D.v_target(x0, t.long(), noise), None
+
+    from models.common import to_img
+    from models.nets import s2d
+    ds_x0 = s2d(to_img(ds["images"]))
+    err = x0_error(te.eval(), Oracle(), ds, n=4, ts=(250, 750))
+    assert all(e < 1e-8 for e in err.values())
