@@ -201,7 +201,13 @@ def stage_unet(cfg, wd, ground=True, stage_name="unet"):
         noise = torch.randn_like(x0)
         xt = D.q_sample(x0, t, noise)
         out, probs = unet(xt, t.float(), te(ids))
-        ld = F.mse_loss(out, D.v_target(x0, t, noise))
+        if cfg.get("min_snr", 0) > 0:
+            # Min-SNR-γ weighting for v prediction (Hang et al. 2023; diffusers' snr_gamma)
+            snr = D.AB[t] / (1 - D.AB[t])
+            w = torch.minimum(snr, torch.full_like(snr, cfg["min_snr"])) / (snr + 1)
+            ld = ((out - D.v_target(x0, t, noise)) ** 2).mean((1, 2, 3)).mul(w).mean()
+        else:
+            ld = F.mse_loss(out, D.v_target(x0, t, noise))
         loss, lg = ld, torch.zeros(())
         if ground and cfg["ground_w"] > 0:
             hw = cfg["latent_hw"]

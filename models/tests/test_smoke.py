@@ -18,3 +18,17 @@ def test_pipeline_tiny(tmp_path):
     for stage in ("encoders", "unet"):
         assert any(f"{stage}: resumed at step 2," in line and "done=True" in line for line in new), new
     assert not any(" step " in line and "s/step" in line for line in new), new
+
+
+def test_unet_ablation_tiny(tmp_path):
+    """models.ablate_unet: each variant trains its steps from scratch and gets a finite x0 error."""
+    from models.ablate_unet import main as ablate
+    wd = tmp_path / "wd"
+    main(["--config", "tiny", "--workdir", str(wd), "--out", str(tmp_path / "pack"), "--stages", "generate,encoders"])
+    ablate(["--config", "tiny", "--workdir", str(wd), "--out", str(tmp_path / "ab"), "--steps", "2",
+            "--variants", "base,minsnr5"])
+    res = json.loads((tmp_path / "ab" / "ablate_unet.json").read_text())
+    assert set(res) == {"base", "minsnr5"}
+    for r in res.values():
+        assert r["steps"] == 2 and all(0 < e < 10 for e in r["x0_error"].values())
+    assert res["base"]["x0_error"] != res["minsnr5"]["x0_error"]  # the weighting changed the training
