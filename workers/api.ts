@@ -11,10 +11,13 @@
  */
 import { Engine, type Emit } from './engine';
 import { EngineError, classifyError } from './errors';
+import type { BlobStore } from './packs/blob-store';
 import { CacheApiStore } from './packs/cache-store';
 import { deviceBudget } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
 import { folderExamples } from './packs/folder-source';
+import { OpfsStore } from './packs/opfs-store';
+import { workerStorage } from './packs/quota';
 import { locatePack } from './packs/source';
 import { summarizePack } from './packs/summary';
 import { buildScaleGraph } from './engine/graphs/tensor-graphs';
@@ -66,6 +69,17 @@ function appBase(): string {
 
 function deviceMemoryGiB(): number | undefined {
   return (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+}
+
+/**
+ * Where downloaded pack files are kept: OPFS, so an interrupted download resumes; the Cache
+ * API where OPFS (or its sync access handles) is missing, complete files only; none for a
+ * folder's files, which are on the disk already and read each load, never copied.
+ */
+function packStore(fromFolder: boolean): BlobStore | undefined {
+  if (fromFolder) return undefined;
+  if (OpfsStore.available()) return new OpfsStore();
+  return CacheApiStore.available() ? new CacheApiStore() : undefined;
 }
 
 function requireLoaded(): Loaded {
@@ -206,10 +220,11 @@ export const api = {
           const shaderF16 = caps.webgpu.available && caps.webgpu.adapter.features.includes('shader-f16');
           return deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
         },
-        // A folder's files are on disk already: read each load, never copied into the cache.
-        store: !folder && CacheApiStore.available() ? new CacheApiStore() : undefined,
+        store: packStore(folder !== null),
+        storage: workerStorage(),
         ...(fetchFn && { fetchFn }),
         onProgress: throttleProgress((files) => tell({ step: 'files', files })),
+        onStorage: (storage) => tell({ step: 'storage', storage }),
         signal: abort.signal,
       });
       endFiles();
@@ -226,7 +241,7 @@ export const api = {
         ? { ...summary.examples, references: folderExamples(summary.examples.references, folder) }
         : summary.examples;
       const about = { downloadedBytes: folder ? 0 : pack.downloadedBytes, runtimeFile: backend.runtimeFile };
-      return { ...summary, examples, loadTimings: clock.timings(about) };
+      return { ...summary, examples, loadTimings: clock.timings(about), storage: pack.storage };
     } catch (e) {
       throw classifyError(e, 'loading the pack');
     } finally {

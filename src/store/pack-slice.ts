@@ -5,6 +5,7 @@ import type {
   LoadStep,
   PackProgress,
   PackSource,
+  PackStorage,
   PackSummary,
 } from '../../workers/protocol';
 
@@ -17,6 +18,8 @@ export type PackState =
       progress: PackProgress | null;
       /** The latest step the worker began other than the files (null before the first). */
       step: Exclude<LoadStep, 'files'> | null;
+      /** Where the files are kept, what is stored already and what is left (null before the worker says). */
+      storage: PackStorage | null;
     }
   | { status: 'done'; source: PackSource; summary: PackSummary }
   | { status: 'error'; source: PackSource; error: EngineErrorInfo };
@@ -34,6 +37,8 @@ export const createPackSlice: StateCreator<PackSlice> = (set) => ({
   setPackProgress: (p) =>
     set(({ pack }) => {
       if (pack.status !== 'loading') return {};
-      return { pack: p.step === 'files' ? { ...pack, progress: p.files } : { ...pack, step: p.step } };
+      if (p.step === 'files') return { pack: { ...pack, progress: p.files } };
+      if (p.step === 'storage') return { pack: { ...pack, storage: p.storage } };
+      return { pack: { ...pack, step: p.step } };
     }),
 });
