@@ -80,8 +80,10 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     summary = await api.loadPack(base, (p: LoadProgress) => progress.push(p), 'wasm');
     const files = progress.flatMap((p) => (p.step === 'files' ? [p.files] : []));
     expect(files.at(-1)?.loadedBytes).toBe(summary.totalBytes);
+    // No store in Node: nothing kept, nothing to ask the quota for.
+    expect(progress.find((p) => p.step === 'storage')).toMatchObject({ storage: { store: 'none', warnings: [] } });
     // After the files, the sessions the first job needs, in its order, then the helpers.
-    const steps = progress.map((p) => p.step).filter((s) => s !== 'files');
+    const steps = progress.map((p) => p.step).filter((s) => s !== 'files' && s !== 'storage');
     expect(steps).toEqual(['runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers']);
   }, 120_000);
 
