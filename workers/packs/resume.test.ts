@@ -26,10 +26,19 @@ interface Server {
   ignoreRange: boolean;
   /** Answer a Range with a 206 that starts elsewhere (a broken server or proxy). */
   wrongRangeStart: boolean;
+  /** Bodies that end early but cleanly, once each: file → bytes sent (a proxy that closed the response). */
+  shortened: Map<string, number>;
 }
 
 function server(files: Map<string, Uint8Array>): Server {
-  const s: Server = { requests: [], cuts: new Map(), ignoreRange: false, wrongRangeStart: false, fetchFn: null! };
+  const s: Server = {
+    requests: [],
+    cuts: new Map(),
+    shortened: new Map(),
+    ignoreRange: false,
+    wrongRangeStart: false,
+    fetchFn: null!,
+  };
   s.fetchFn = async (url, init) => {
     const file = url.slice(BASE.length);
     const range = new Headers(init?.headers).get('range');
@@ -38,7 +47,8 @@ function server(files: Map<string, Uint8Array>): Server {
     if (!whole) return new Response('missing', { status: 404 });
     const from = range && !s.ignoreRange ? Number(/^bytes=(\d+)-$/.exec(range)?.[1]) : 0;
     const start = s.wrongRangeStart && from > 0 ? from - 1 : from;
-    const body = whole.subarray(start);
+    const body = whole.subarray(start, s.shortened.get(file) ?? whole.length);
+    s.shortened.delete(file);
     const cut = s.cuts.get(file);
     s.cuts.delete(file);
     let sent = false;
@@ -105,6 +115,30 @@ describe('an interrupted download', () => {
     const third = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
     expect(graphRequests(srv.requests)).toEqual([]);
     expect(third.downloadedBytes).toBe(0);
+  });
+
+  it('keeps the prefix of a body that ended early but cleanly, and resumes from it', async () => {
+    const { files, store, stored, sha, srv } = await setup();
+    srv.shortened.set(VICTIM, CUT);
+    const short = await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    expect(short.message).toMatch(/unet\.onnx: expected \d+ bytes, got 600 — the file is truncated/);
+    expect(stored().get(`${sha}.part`)?.length).toBe(CUT);
+    srv.requests.length = 0;
+    const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
+    expect(graphRequests(srv.requests)[0]).toBe(`${VICTIM} bytes=${CUT}-`);
+    expect(again.graphs.unet).toEqual(fileOf(files, VICTIM));
+  });
+
+  it('verifies a part that holds every byte without downloading it', async () => {
+    const { files, store, stored, sha, srv } = await setup();
+    srv.cuts.set(VICTIM, CUT);
+    await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    stored().set(`${sha}.part`, fileOf(files, VICTIM).slice()); // the tab closed between the last byte and the check
+    srv.requests.length = 0;
+    const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
+    expect(graphRequests(srv.requests)).toEqual(['decoder.onnx']);
+    expect(again.graphs.unet).toEqual(fileOf(files, VICTIM));
+    expect(stored().get(sha)).toEqual(fileOf(files, VICTIM));
   });
 
   it('starts over, honestly counted, when the server ignores Range (200)', async () => {
