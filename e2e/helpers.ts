@@ -34,3 +34,30 @@ export function countGraphRequests(page: Page): { readonly count: number } {
   });
   return counter;
 }
+
+/** The worker's pack store: an OPFS folder of `<sha256>` files and `<sha256>.part` downloads (workers/packs/opfs-store.ts). */
+export const PACK_STORE = 'realcustom-packs-v1';
+
+/** Empties the pack store (OPFS, and the Cache API fallback of the same name); run it where no worker is loading. */
+export async function clearPackStore(page: Page): Promise<void> {
+  await page.evaluate(async (name) => {
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(name, { recursive: true }).catch(() => undefined);
+    await caches.delete(name);
+  }, PACK_STORE);
+}
+
+/** The size of a stored file (`sha` or `sha.part`), or null when the store has none. */
+export async function storedSize(page: Page, name: string): Promise<number | null> {
+  return page.evaluate(
+    async ([dir, file]) => {
+      try {
+        const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir!);
+        return (await (await folder.getFileHandle(file!)).getFile()).size;
+      } catch {
+        return null;
+      }
+    },
+    [PACK_STORE, name],
+  );
+}

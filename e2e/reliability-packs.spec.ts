@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page, Request, Route } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { TEST_PACK, testPackGraphs, waitForPack } from './helpers';
+import { clearPackStore, PACK_STORE, storedSize, TEST_PACK, testPackGraphs, waitForPack } from './helpers';
 import { expectIntact, expectNextJobRuns, snapshot } from './reliability-helpers';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -73,7 +73,7 @@ test.describe('bad packs', () => {
     // A clean cache: a cached good copy (from the test before) must not hide the bad file.
     await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.goto(`/models/${TEST_PACK}/pack.json`); // any page of the origin, no worker running
-    await page.evaluate(() => caches.delete('realcustom-packs-v1'));
+    await clearPackStore(page);
   });
 
   test('a missing file', async ({ filePage: page }) => {
@@ -127,7 +127,7 @@ test.describe('bad packs', () => {
   });
 });
 
-test('a stale cache entry is detected by its hash and fetched again', async ({ filePage: page }) => {
+test('a damaged stored file is detected by its hash and fetched again', async ({ filePage: page }) => {
   // The pack loaded and every graph cached: where the test before left the page (Retry loaded
   // the good pack into an emptied cache, then a job ran); run alone, it loads it here.
   const app = `/?ep=wasm&pack=${TEST_PACK}`;
@@ -137,28 +137,35 @@ test('a stale cache entry is detected by its hash and fetched again', async ({ f
     await page.goto(app);
     await waitForPack(page);
   }
-  // Damage the cached copy of one graph, as a write cut short or an old entry would.
-  const key = await page.evaluate(async (sha) => {
-    const cache = await caches.open('realcustom-packs-v1');
-    const key = `${location.origin}/__pack-cache__/sha256/${sha}`;
-    const old = await cache.match(key);
-    if (!old) throw new Error('the graph is not cached');
-    const bytes = new Uint8Array(await old.arrayBuffer());
-    bytes[bytes.length >> 1]! ^= 0xff;
-    await cache.put(key, new Response(bytes));
-    return key;
-  }, victim.sha256);
+  // Damage the stored copy of one graph (OPFS, workers/packs/opfs-store.ts), as a bad disk or an old entry would.
+  await page.evaluate(
+    async ([dir, sha]) => {
+      const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir!);
+      const handle = await folder.getFileHandle(sha!);
+      const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+      bytes[bytes.length >> 1]! ^= 0xff;
+      const writable = await handle.createWritable();
+      await writable.write(bytes);
+      await writable.close();
+    },
+    [PACK_STORE, victim.sha256],
+  );
 
   const refetched = countGraphRequestsFrom(page);
   await page.reload();
   await waitForPack(page);
   refetched.stop();
   expect(refetched.names).toEqual([victim.file]);
-  const healed = await page.evaluate(async (k) => {
-    const res = await (await caches.open('realcustom-packs-v1')).match(k);
-    const digest = await crypto.subtle.digest('SHA-256', await res!.arrayBuffer());
-    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  }, key);
+  const healed = await page.evaluate(
+    async ([dir, sha]) => {
+      const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir!);
+      const file = await (await folder.getFileHandle(sha!)).getFile();
+      const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+      return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    },
+    [PACK_STORE, victim.sha256],
+  );
   expect(healed).toBe(victim.sha256);
+  expect(await storedSize(page, `${victim.sha256}.part`)).toBeNull();
   await expectNextJobRuns(page);
 });

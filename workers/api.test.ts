@@ -88,8 +88,10 @@ describe.skipIf(!hasPack)('worker api on WASM (test-tiny pack)', () => {
     const globalBytes = statSync(join(PUBLIC, 'models', 'test-tiny', 'unet_global.onnx')).size;
     expect(files.at(-1)?.loadedBytes).toBe(files.at(-1)?.totalBytes);
     expect(files.at(-1)?.totalBytes).toBe(summary.totalBytes - globalBytes);
+    // No store in Node: nothing kept, nothing to ask the quota for.
+    expect(progress.find((p) => p.step === 'storage')).toMatchObject({ storage: { store: 'none', warnings: [] } });
     // After the files, the sessions the first job needs, in its order, then the helpers.
-    const steps = progress.map((p) => p.step).filter((s) => s !== 'files');
+    const steps = progress.map((p) => p.step).filter((s) => s !== 'files' && s !== 'storage');
     expect(steps).toEqual(['runtime', 'textEncoder', 'imageEncoder', 'unet', 'decoder', 'helpers']);
   }, 120_000);
 

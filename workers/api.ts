@@ -11,16 +11,19 @@
  */
 import { Engine, type Emit } from './engine';
 import { EngineError, classifyError, packInvalid } from './errors';
+import type { BlobStore } from './packs/blob-store';
 import { CacheApiStore } from './packs/cache-store';
 import type { FetchFn } from './packs/fetch-file';
 import { deviceBudget, type DeviceBudget, type PackFile } from './packs/limits';
 import { loadPack as loadPackFiles, type LoadedPack } from './packs/loader';
 import { folderExamples } from './packs/folder-source';
+import { OpfsStore } from './packs/opfs-store';
+import { workerStorage } from './packs/quota';
 import { locatePack } from './packs/source';
 import { summarizePack } from './packs/summary';
 import { buildScaleGraph } from './engine/graphs/tensor-graphs';
 import { LoadClock, type TimeStep } from './packs/load-clock';
-import type { EngineApi, FinalEvent, JobProgressEvent, LoadProgress, RuntimeInfo } from './protocol';
+import type { EngineApi, FinalEvent, JobProgressEvent, LoadProgress, PackStorage, RuntimeInfo } from './protocol';
 import { probeCapabilities, probeWithoutGpu, type Probe } from './runtime/capabilities';
 import { chooseEp, type EpChoice } from './runtime/ep-choice';
 import { OrtBackend } from './runtime/ort-backend';
@@ -69,6 +72,17 @@ function deviceMemoryGiB(): number | undefined {
   return (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
 }
 
+/**
+ * Where downloaded pack files are kept: OPFS, so an interrupted download resumes; the Cache
+ * API where OPFS (or its sync access handles) is missing, complete files only; none for a
+ * folder's files, which are on the disk already and read each load, never copied.
+ */
+function packStore(fromFolder: boolean): BlobStore | undefined {
+  if (fromFolder) return undefined;
+  if (OpfsStore.available()) return new OpfsStore();
+  return CacheApiStore.available() ? new CacheApiStore() : undefined;
+}
+
 function requireLoaded(): Loaded {
   if (!loaded) throw new EngineError('BadInput', 'No pack is loaded yet: load a pack first.');
   return loaded;
@@ -106,7 +120,13 @@ const loadedLater = (f: PackFile): boolean => f.graph === 'unetGlobal';
  */
 function laterGraph(
   pack: LoadedPack,
-  opts: { budget: DeviceBudget; store: CacheApiStore | undefined; fetchFn: FetchFn | undefined },
+  opts: {
+    budget: DeviceBudget;
+    store: BlobStore | undefined;
+    fetchFn: FetchFn | undefined;
+    /** Storage warnings of this later load (e.g. the file could not be kept), to the page. */
+    onStorage: (storage: PackStorage) => void;
+  },
 ): (() => Promise<Uint8Array>) | undefined {
   const first = pack.manifest.formatVersion === 1 ? pack.manifest.graphs.unetGlobal?.sha256 : undefined;
   if (first === undefined) return undefined;
@@ -117,6 +137,7 @@ function laterGraph(
       budget: opts.budget,
       store: opts.store,
       only: loadedLater,
+      onStorage: (storage) => storage.warnings.length > 0 && opts.onStorage(storage),
       ...(opts.fetchFn && { fetchFn: opts.fetchFn }),
     });
     const bytes = again.graphs.unetGlobal;
@@ -228,8 +249,7 @@ export const api = {
       const endManifest = clock.begin('manifest');
       let endFiles: () => void = () => undefined;
       let budget: DeviceBudget | null = null;
-      // A folder's files are on disk already: read each load, never copied into the cache.
-      const store = !folder && CacheApiStore.available() ? new CacheApiStore() : undefined;
+      const store = packStore(folder !== null);
       const pack = await loadPackFiles(baseUrl, {
         budget: (m) => {
           endManifest();
@@ -244,9 +264,11 @@ export const api = {
           return budget;
         },
         store,
+        storage: workerStorage(),
         only: (f) => !loadedLater(f),
         ...(fetchFn && { fetchFn }),
         onProgress: throttleProgress((files) => tell({ step: 'files', files })),
+        onStorage: (storage) => tell({ step: 'storage', storage }),
         signal: abort.signal,
       });
       endFiles();
@@ -257,14 +279,19 @@ export const api = {
       const backend = await (warming as Promise<OrtBackend>);
       await releaseLoaded();
       handedOver = true;
-      const later = laterGraph(pack, { budget: budget ?? deviceBudget({ ep: choice.ep }), store, fetchFn });
+      const later = laterGraph(pack, {
+        budget: budget ?? deviceBudget({ ep: choice.ep }),
+        store,
+        fetchFn,
+        onStorage: (storage) => tell({ step: 'storage', storage }),
+      });
       loaded = await startEngine(pack, later, choice, probe, backend, clock);
       const summary = summarizePack(pack.manifest, baseUrl, pack.totalBytes, loaded.engine.modes, loaded.runtime);
       const examples = folder
         ? { ...summary.examples, references: folderExamples(summary.examples.references, folder) }
         : summary.examples;
       const about = { downloadedBytes: folder ? 0 : pack.downloadedBytes, runtimeFile: backend.runtimeFile };
-      return { ...summary, examples, loadTimings: clock.timings(about) };
+      return { ...summary, examples, loadTimings: clock.timings(about), storage: pack.storage };
     } catch (e) {
       throw classifyError(e, 'loading the pack');
     } finally {

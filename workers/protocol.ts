@@ -130,6 +130,37 @@ export interface PackProgress {
   loadedBytes: number;
   totalBytes: number;
   fromCache: boolean;
+  /**
+   * Where in the pack (its `loadedBytes`) this load continued a download that a closed tab or
+   * a lost connection had cut short, with an HTTP Range request; null: nothing was resumed.
+   */
+  resumedAtBytes: number | null;
+  /** Time left for the download at the rate observed in this load; null: not measured yet, or nothing to download. */
+  etaMs: number | null;
+}
+
+/** Where downloaded pack files are kept: OPFS where the browser has it, else the Cache API. */
+export type PackStoreKind = 'opfs' | 'cache-api' | 'memory';
+
+/** What the pack's storage looks like before the first download, and what went wrong with it since. */
+export interface PackStorage {
+  /** `none`: a folder pack (its files stay on the disk), or no storage in this context. */
+  store: PackStoreKind | 'none';
+  /** Bytes of the pack already stored (complete files and interrupted downloads). */
+  storedBytes: number;
+  /** Bytes still to download. */
+  neededBytes: number;
+  /** Space this site may still use (navigator.storage.estimate()); null: unknown. */
+  availableBytes: number | null;
+  /**
+   * A large pack: worth asking `navigator.storage.persist()` (which only a page, not a
+   * worker, may call), so the browser does not evict gigabytes under storage pressure.
+   */
+  persistWanted: boolean;
+  /** Whether this site's storage is persistent (persisted(); the page's persist() answer once asked); null: unknown. */
+  persisted: boolean | null;
+  /** Storage failures that did not stop the load: the files still load, the next visit downloads them again. */
+  warnings: string[];
 }
 
 /**
@@ -153,7 +184,10 @@ export const LOAD_STEPS = [
 export type LoadStep = (typeof LOAD_STEPS)[number];
 
 /** Progress while a pack loads: the files' bytes, or the step that has just begun. */
-export type LoadProgress = { step: 'files'; files: PackProgress } | { step: Exclude<LoadStep, 'files'> };
+export type LoadProgress =
+  | { step: 'files'; files: PackProgress }
+  | { step: 'storage'; storage: PackStorage }
+  | { step: Exclude<LoadStep, 'files'> };
 
 /**
  * A pack folder the person picked on their disk (a folder input or the directory picker):
@@ -210,6 +244,8 @@ export interface PackSummary {
   model: PackModelInfo | null;
   /** Where this load's time went. */
   loadTimings: LoadTimings;
+  /** Where the pack's files are kept in this browser. */
+  storage: PackStorage;
 }
 
 export interface ExampleReference {
@@ -275,6 +311,8 @@ export const ENGINE_ERROR_KINDS = [
   'DeviceLost',
   'PackInvalid',
   'OutOfMemory',
+  /** The browser's storage for this site cannot hold the pack's remaining bytes. */
+  'StorageFull',
   'BadInput',
   'NumericalError',
   'Cancelled',

@@ -1,6 +1,7 @@
 import { useStore } from '../store';
 import { formatBytes } from '../lib/format';
 import { packLoadLine } from '../lib/pack-load-line';
+import { packStorageNote } from '../lib/pack-storage-note';
 import { ProgressBar } from '../ui/ProgressBar';
 import { PackModelCard } from './PackModelCard';
 import './PackStatus.css';
@@ -12,14 +13,21 @@ export function PackStatus() {
   const fromFolder = pack.status !== 'idle' && typeof pack.source !== 'string';
 
   if (pack.status === 'done') {
-    const { name, version, totalBytes } = pack.summary;
+    const { name, version, totalBytes, storage } = pack.summary;
+    const note = packStorageNote(storage);
     return (
       <div className="pack-status pack-status--done" data-testid="pack-status" data-status="done">
         <span className="pack-status__name">{name}</span>
         <span className="pack-status__meta">
           v{version} · {formatBytes(totalBytes)}
           {fromFolder && ' · from a folder on this computer'}
+          {note.persistence && ` · ${note.persistence}`}
         </span>
+        {note.warnings.length > 0 && (
+          <span className="pack-status__meta" data-testid="pack-storage-warning" title={note.warnings.join('\n')}>
+            Not kept for the next visit: {note.warnings[0]}
+          </span>
+        )}
         <PackModelCard summary={pack.summary} />
       </div>
     );

@@ -5,9 +5,10 @@
  * worker's decision (a new job replaces the running one); the page only sends jobs.
  */
 import { EngineError, serializeError } from '../../workers/errors';
-import type { EngineEvent, EpPreference, FinalEvent, Job, PackSource } from '../../workers/protocol';
+import type { EngineEvent, EpPreference, FinalEvent, Job, LoadProgress, PackSource } from '../../workers/protocol';
 import { clearLiveFrames, liveFrames } from './live-frames';
 import { createEngineBridge, type EngineBridge } from './bridge';
+import { askPersistence } from '../lib/persist-storage';
 import { readWasmThreads } from '../lib/url-options';
 import { useStore } from '../store';
 
@@ -39,10 +40,16 @@ async function start(ep: EpPreference, packSource: PackSource): Promise<void> {
   setEngine({ status: 'loading' });
   // The pack loads while the worker probes the device: neither waits for the other (the
   // worker asks for the GPU adapter once, and not at all for loading when WASM was chosen).
-  setPack({ status: 'loading', source: packSource, progress: null, step: null });
-  const loadingPack = own.loadPack(packSource, (p) => current() && useStore.getState().setPackProgress(p), {
-    wasmThreads: readWasmThreads(window.location.search),
-  });
+  setPack({ status: 'loading', source: packSource, progress: null, step: null, storage: null });
+  // Asked once per load, before the download, when the worker says the pack is worth keeping.
+  let persistence = null as Promise<boolean | null> | null; // set in the callback below
+  const onProgress = (p: LoadProgress) => {
+    if (!current()) return;
+    if (p.step === 'storage' && p.storage.persistWanted && p.storage.persisted !== true)
+      persistence ??= askPersistence();
+    useStore.getState().setPackProgress(p);
+  };
+  const loadingPack = own.loadPack(packSource, onProgress, { wasmThreads: readWasmThreads(window.location.search) });
   loadingPack.catch(() => undefined); // answered below
   try {
     const capabilities = await own.capabilities();
@@ -51,7 +58,9 @@ async function start(ep: EpPreference, packSource: PackSource): Promise<void> {
     if (current()) setEngine({ status: 'error', error: serializeError(err) });
   }
   try {
-    const summary = await loadingPack;
+    const loadedPack = await loadingPack;
+    const persisted = persistence ? await persistence : null;
+    const summary = persisted === null ? loadedPack : { ...loadedPack, storage: { ...loadedPack.storage, persisted } };
     if (current()) setPack({ status: 'done', source: packSource, summary });
   } catch (err) {
     if (current()) setPack({ status: 'error', source: packSource, error: serializeError(err) });

@@ -6,6 +6,8 @@ const files = (loadedBytes: number, totalBytes = 100) => ({
   loadedBytes,
   totalBytes,
   fromCache: false,
+  resumedAtBytes: null,
+  etaMs: null,
 });
 
 describe('packLoadLine', () => {
@@ -24,6 +26,14 @@ describe('packLoadLine', () => {
     expect(line.fraction).toBeCloseTo(0.4);
     expect(line.label).toBe('Downloading unet.onnx · 40 B of 100 B');
     expect(packLoadLine(files(40), 'runtime', true).label).toBe('Reading unet.onnx · 40 B of 100 B');
+  });
+
+  it('says where a resumed download continued and the time left', () => {
+    const gb = 1024 ** 3;
+    const line = packLoadLine({ ...files(1.5 * gb, 3.4 * gb), resumedAtBytes: 1.2 * gb, etaMs: 125_000 }, null);
+    expect(line.label).toBe('Downloading unet.onnx · 1.5 GB of 3.4 GB · resumed at 1.2 GB · about 2 min 5 s left');
+    const cached = packLoadLine({ ...files(40), fromCache: true, etaMs: 3000 }, null);
+    expect(cached.label).toBe('From cache unet.onnx · 40 B of 100 B');
   });
 
   it('never shows a full bar without a step name after the files', () => {

@@ -1,10 +1,11 @@
 /**
- * The pack's progress line while it loads: the files' bytes while they come in, then the
+ * The pack's progress line while it loads: the files' bytes while they come in (where an
+ * interrupted download was resumed, and the time left at the rate seen so far), then the
  * step the worker is on by its human name ("Preparing the image model…"), never a full bar
  * with nothing said. The steps are LOAD_STEPS in workers/protocol.ts.
  */
 import type { LoadStep, PackProgress } from '../../workers/protocol';
-import { formatBytes } from './format';
+import { formatBytes, formatDuration } from './format';
 
 const STEP_LABELS: Record<Exclude<LoadStep, 'files'>, string> = {
   capabilities: 'Checking this device for WebGPU…',
@@ -38,8 +39,10 @@ export function packLoadLine(
     return { label: STEP_LABELS[step], fraction: null, step };
   if (progress === null) return { label: 'Loading model pack…', fraction: null, step: 'starting' };
   const how = fromFolder ? 'Reading' : progress.fromCache ? 'From cache' : 'Downloading';
+  const resumed = progress.resumedAtBytes === null ? '' : ` · resumed at ${formatBytes(progress.resumedAtBytes)}`;
+  const left = progress.etaMs === null || progress.fromCache ? '' : ` · about ${formatDuration(progress.etaMs)} left`;
   return {
-    label: `${how} ${progress.file} · ${formatBytes(progress.loadedBytes)} of ${formatBytes(progress.totalBytes)}`,
+    label: `${how} ${progress.file} · ${formatBytes(progress.loadedBytes)} of ${formatBytes(progress.totalBytes)}${resumed}${left}`,
     fraction: progress.totalBytes > 0 ? Math.min(1, Math.max(0, progress.loadedBytes / progress.totalBytes)) : null,
     step: 'files',
   };

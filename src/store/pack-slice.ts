@@ -5,6 +5,7 @@ import type {
   LoadStep,
   PackProgress,
   PackSource,
+  PackStorage,
   PackSummary,
 } from '../../workers/protocol';
 
@@ -17,6 +18,8 @@ export type PackState =
       progress: PackProgress | null;
       /** The latest step the worker began other than the files (null before the first). */
       step: Exclude<LoadStep, 'files'> | null;
+      /** Where the files are kept, what is stored already and what is left (null before the worker says). */
+      storage: PackStorage | null;
     }
   | { status: 'done'; source: PackSource; summary: PackSummary }
   | { status: 'error'; source: PackSource; error: EngineErrorInfo };
@@ -24,7 +27,10 @@ export type PackState =
 export interface PackSlice {
   pack: PackState;
   setPack(pack: PackState): void;
-  /** Ignored unless a pack is loading (a late progress event must not undo `done`). */
+  /**
+   * Ignored unless a pack is loading (a late progress event must not undo `done`), except
+   * storage warnings, which a file loaded after ready (the global UNet) may still bring.
+   */
   setPackProgress(progress: LoadProgress): void;
 }
 
@@ -33,7 +39,11 @@ export const createPackSlice: StateCreator<PackSlice> = (set) => ({
   setPack: (pack) => set({ pack }),
   setPackProgress: (p) =>
     set(({ pack }) => {
+      if (pack.status === 'done' && p.step === 'storage' && p.storage.warnings.length > 0)
+        return { pack: { ...pack, summary: { ...pack.summary, storage: p.storage } } };
       if (pack.status !== 'loading') return {};
-      return { pack: p.step === 'files' ? { ...pack, progress: p.files } : { ...pack, step: p.step } };
+      if (p.step === 'files') return { pack: { ...pack, progress: p.files } };
+      if (p.step === 'storage') return { pack: { ...pack, storage: p.storage } };
+      return { pack: { ...pack, step: p.step } };
     }),
 });

@@ -1,6 +1,7 @@
 /**
  * BlobStore on the Cache API (available in workers; survives reloads; cleared with the
- * site's data). Keys are synthetic same-origin URLs: the Cache API only accepts http(s)
+ * site's data): the fallback where OPFS is missing (opfs-store.ts), complete files only, so
+ * a download cut short there starts over. Keys are synthetic same-origin URLs: the Cache API only accepts http(s)
  * requests, and the path says what the entry is when someone inspects DevTools.
  */
 import type { BlobStore } from './blob-store';
@@ -15,6 +16,7 @@ const manifestKey = (url: string, origin: string): string =>
 const env = globalThis as { caches?: CacheStorage; location?: { origin: string } };
 
 export class CacheApiStore implements BlobStore {
+  readonly kind = 'cache-api';
   readonly #origin: string;
   #cache: Promise<Cache> | null = null;
 
@@ -38,19 +40,22 @@ export class CacheApiStore implements BlobStore {
     return res ? new Uint8Array(await res.arrayBuffer()) : null;
   }
 
+  /** Throws on failure (QuotaExceededError and friends): the loader reports it as a storage warning. */
   async put(sha256: string, bytes: Uint8Array): Promise<void> {
-    try {
-      const body = new Blob([bytes as Uint8Array<ArrayBuffer>]);
-      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
-      await (await this.#open()).put(packCacheKey(sha256, this.#origin), new Response(body, { headers }));
-    } catch (e) {
-      // QuotaExceededError and friends: the pack still works, only the next visit refetches.
-      console.warn(`pack cache: could not store ${sha256}:`, e);
-    }
+    const body = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
+    await (await this.#open()).put(packCacheKey(sha256, this.#origin), new Response(body, { headers }));
   }
 
   async delete(sha256: string): Promise<void> {
     await (await this.#open()).delete(packCacheKey(sha256, this.#origin));
+  }
+
+  async storedBytes(sha256: string): Promise<number> {
+    const res = await (await this.#open()).match(packCacheKey(sha256, this.#origin));
+    if (!res) return 0;
+    const length = res.headers.get('content-length');
+    return length !== null ? Number(length) : (await res.blob()).size; // a Blob of a cached body stays on disk
   }
 
   async getText(url: string): Promise<string | null> {
@@ -59,10 +64,6 @@ export class CacheApiStore implements BlobStore {
   }
 
   async putText(url: string, text: string): Promise<void> {
-    try {
-      await (await this.#open()).put(manifestKey(url, this.#origin), new Response(text));
-    } catch (e) {
-      console.warn('pack cache: could not store the manifest:', e);
-    }
+    await (await this.#open()).put(manifestKey(url, this.#origin), new Response(text));
   }
 }

@@ -51,7 +51,7 @@ export function deviceBudget({ ep, deviceMemoryGiB, shaderF16 }: BudgetInput): D
   return { ...candidates.reduce((a, b) => (b.maxPackBytes < a.maxPackBytes ? b : a)), ...device };
 }
 
-function mb(bytes: number): string {
+export function mb(bytes: number): string {
   return `${(bytes / MiB).toFixed(bytes < 10 * MiB ? 1 : 0)} MB`;
 }
 

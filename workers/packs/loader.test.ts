@@ -11,7 +11,11 @@ const BASE = 'https://packs.example/fixture/';
 const budget = deviceBudget({ ep: 'wasm' });
 
 class MemoryStore implements BlobStore {
+  readonly kind = 'memory';
   readonly entries = new Map<string, Uint8Array>();
+  async storedBytes(sha: string) {
+    return this.entries.get(sha)?.length ?? 0;
+  }
   async get(sha: string) {
     return this.entries.get(sha) ?? null;
   }

@@ -1,19 +1,25 @@
 /**
  * Loads a pack from a base URL: manifest (format version 1 or 2) → schema and consistency
- * checks → device features and size budget (before any download) → each file from the store
- * or the network, verified by size and SHA-256, stored by hash. A stored entry whose bytes no longer match its hash is dropped
- * and refetched. Runtime-agnostic: the worker passes the Cache API store, Node may pass none;
- * a folder on disk passes a FetchFn that reads its files (folder-source.ts) and no store.
+ * checks → device features and size budget → the storage quota against the bytes still to
+ * fetch (all before any download) → each file from the store or the network (download.ts:
+ * resumed where an earlier download was cut short), verified by size and SHA-256, stored by
+ * hash. A stored entry whose bytes no longer match its hash is dropped and refetched.
+ * Runtime-agnostic: the worker passes the OPFS store (the Cache API where OPFS is missing),
+ * Node may pass none; a folder on disk passes a FetchFn that reads its files
+ * (folder-source.ts) and no store.
  */
 import { EngineError, packInvalid } from '../errors';
-import type { PackProgress } from '../protocol';
+import type { PackProgress, PackStorage } from '../protocol';
 import type { BlobStore } from './blob-store';
-import { fetchFile, type FetchFn } from './fetch-file';
+import { downloadFile } from './download';
+import type { FetchFn } from './fetch-file';
 import { verifyFile } from './integrity';
 import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget, type PackFile } from './limits';
 import type { GraphName } from './manifest';
 import type { AnyManifest } from './manifest-v2';
 import { parseManifest } from './parse';
+import { checkQuota, PERSIST_THRESHOLD_BYTES, type StorageEstimator } from './quota';
+import { DownloadRate } from './rate';
 
 export interface LoadedPack {
   manifest: AnyManifest;
@@ -27,22 +33,29 @@ export interface LoadedPack {
   totalBytes: number;
   /** Bytes that came over the network (0 on a fully cached visit). */
   downloadedBytes: number;
+  storage: PackStorage;
 }
 
 export interface LoadOptions {
   /** Fixed, or chosen once the manifest is known (the EP may depend on its dtype). */
   budget: DeviceBudget | ((m: AnyManifest) => DeviceBudget);
   store?: BlobStore | undefined;
-  /** `loadedBytes`/`totalBytes` count the whole pack; `file` is the one in flight. */
+  /** `loadedBytes`/`totalBytes` count the files `only` selected; `file` is the one in flight. */
   onProgress?: ((p: PackProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
   fetchFn?: FetchFn;
   /**
    * The files to load now (default: all the page uses). The worker leaves out the global
    * modes' UNet, which no first job needs, and loads it after the pack is ready. Progress
-   * counts the selected files only.
+   * counts the selected files only; the quota check, the whole pack.
    */
   only?: ((file: PackFile) => boolean) | undefined;
+  /** `navigator.storage` (estimate, persisted) for the quota check; absent: no check (Node). */
+  storage?: StorageEstimator | undefined;
+  /** The storage figures, before the first download and again with each storage warning. */
+  onStorage?: ((s: PackStorage) => void) | undefined;
+  /** The clock of the download rate (tests). */
+  now?: () => number;
 }
 
 /**
@@ -51,7 +64,7 @@ export interface LoadOptions {
  */
 export async function fetchManifest(
   baseUrl: string,
-  opts: Pick<LoadOptions, 'signal' | 'fetchFn' | 'store'> = {},
+  opts: Pick<LoadOptions, 'signal' | 'fetchFn' | 'store'> & { warn?: (message: string) => void } = {},
 ): Promise<AnyManifest> {
   const url = new URL('pack.json', baseUrl).href;
   const fetchFn = opts.fetchFn ?? ((u, i) => fetch(u, i));
@@ -74,51 +87,106 @@ export async function fetchManifest(
     throw packInvalid('pack.json', `HTTP ${res.status} ${res.statusText} from ${url} — no pack at this address`);
   const text = await res.text();
   const manifest = parseManifest(text);
-  await opts.store?.putText?.(url, text); // only a valid manifest is kept
+  // Only a valid manifest is kept; not keeping it only costs loading this pack offline.
+  await opts.store
+    ?.putText?.(url, text)
+    .catch((e: unknown) => opts.warn?.(`pack.json could not be kept for offline use (${String(e)})`));
   return manifest;
 }
 
 export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<LoadedPack> {
-  const manifest = await fetchManifest(baseUrl, opts);
+  const early: string[] = [];
+  const manifest = await fetchManifest(baseUrl, { ...opts, warn: (m) => early.push(m) });
   const budget = typeof opts.budget === 'function' ? opts.budget(manifest) : opts.budget;
   checkDeviceFeatures(manifest, budget);
   const packBytes = checkPackSize(manifest, budget);
-  const selected = filesToLoad(manifest).filter((f) => opts.only?.(f) ?? true);
+  const refs = filesToLoad(manifest);
+  const selected = refs.filter((f) => opts.only?.(f) ?? true);
   const totalBytes = selected.reduce((sum, f) => sum + f.bytes, 0);
+  const { store } = opts;
+
+  // What is stored already (complete files and interrupted downloads), and whether the rest
+  // of the whole pack fits (a file loaded later must not be the one that finds it full).
+  const held = store ? await Promise.all(refs.map((r) => store.storedBytes(r.sha256).catch(() => 0))) : [];
+  const storedOf = (pick: (r: PackFile) => boolean) =>
+    refs.reduce((sum, r, i) => sum + (pick(r) ? Math.min(held[i] ?? 0, r.bytes) : 0), 0);
+  const storedBytes = storedOf(() => true);
+  const packNeededBytes = packBytes - storedBytes;
+  // This load's own bytes still to fetch (the time left counts these).
+  let neededBytes = totalBytes - storedOf((r) => selected.includes(r));
+  const quota = store ? await checkQuota(packNeededBytes, opts.storage) : { availableBytes: null, persisted: null };
+  let storage: PackStorage = {
+    store: store?.kind ?? 'none',
+    storedBytes,
+    neededBytes: packNeededBytes,
+    ...quota,
+    persistWanted: store !== undefined && packBytes >= PERSIST_THRESHOLD_BYTES,
+    warnings: early,
+  };
+  opts.onStorage?.(storage);
+  const warn = (message: string) => {
+    storage = { ...storage, warnings: [...storage.warnings, message] };
+    opts.onStorage?.(storage);
+  };
+
   const graphs: Partial<Record<GraphName, Uint8Array>> = {};
   const files = new Map<string, Uint8Array>();
+  const rate = new DownloadRate(opts.now);
   let done = 0;
   let downloadedBytes = 0;
+  let networkBytes = 0; // this load's, as they arrive (downloadedBytes counts whole files)
+  let resumedAtBytes: number | null = null;
   const progress = (file: string, loadedBytes: number, fromCache: boolean) =>
-    opts.onProgress?.({ file, loadedBytes, totalBytes, fromCache });
+    opts.onProgress?.({
+      file,
+      loadedBytes,
+      totalBytes,
+      fromCache,
+      resumedAtBytes,
+      etaMs: rate.etaMs(neededBytes - networkBytes),
+    });
 
   for (const ref of selected) {
     if (opts.signal?.aborted) throw new EngineError('Cancelled', 'Pack loading was cancelled.');
-    let bytes = await opts.store?.get(ref.sha256);
+    let bytes = await store?.get(ref.sha256);
     if (bytes) {
       try {
         await verifyFile(ref, bytes);
         progress(ref.file, done + ref.bytes, true);
       } catch {
         // Stale or damaged entry (e.g. a write cut short): drop it and fetch a fresh copy.
-        await opts.store?.delete(ref.sha256);
+        await store?.delete(ref.sha256);
         bytes = null;
       }
     }
     if (!bytes) {
-      const url = new URL(ref.file, baseUrl).href;
-      bytes = await fetchFile(url, ref.file, ref.bytes, {
-        onBytes: (n) => progress(ref.file, done + n, false),
+      let last = { loaded: 0, from: -1 };
+      const got = await downloadFile(ref, new URL(ref.file, baseUrl).href, {
+        store,
+        warn,
         signal: opts.signal,
-        ...(opts.fetchFn && { fetchFn: opts.fetchFn }),
+        fetchFn: opts.fetchFn,
+        onBytes: (loaded, from) => {
+          const newBody = from !== last.from || loaded < last.loaded;
+          if (newBody && from > 0) resumedAtBytes ??= done + from;
+          // The server ignored the Range (or the resumed file was wrong): those bytes come again.
+          if (newBody && from === 0 && last.from > 0) {
+            neededBytes += last.from;
+            if (resumedAtBytes === done + last.from) resumedAtBytes = null;
+          }
+          const arrived = newBody ? loaded - from : loaded - last.loaded;
+          networkBytes += arrived;
+          rate.add(arrived);
+          last = { loaded, from };
+          progress(ref.file, done + loaded, false);
+        },
       });
-      await verifyFile(ref, bytes);
-      downloadedBytes += bytes.length;
-      await opts.store?.put(ref.sha256, bytes);
+      bytes = got.bytes;
+      downloadedBytes += got.networkBytes;
     }
     done += ref.bytes;
     files.set(ref.file, bytes);
     if (ref.graph !== null) graphs[ref.graph as GraphName] = bytes;
   }
-  return { manifest, baseUrl, graphs, files, totalBytes: packBytes, downloadedBytes };
+  return { manifest, baseUrl, graphs, files, totalBytes: packBytes, downloadedBytes, storage };
 }

@@ -13,7 +13,7 @@ export function summarizePack(
   totalBytes: number,
   modes: readonly Mode[],
   runtime: RuntimeInfo,
-): Omit<PackSummary, 'loadTimings'> {
+): Omit<PackSummary, 'loadTimings' | 'storage'> {
   return m.formatVersion === 2
     ? summarizeV2(m, totalBytes, modes, runtime)
     : summarizeV1(m, baseUrl, totalBytes, modes, runtime);
@@ -30,7 +30,7 @@ function summarizeV2(
   totalBytes: number,
   modes: readonly Mode[],
   runtime: RuntimeInfo,
-): Omit<PackSummary, 'loadTimings'> {
+): Omit<PackSummary, 'loadTimings' | 'storage'> {
   const defaults: Params = {
     ...m.defaults,
     gammaNum: rangeDefault('gammaNum'),
@@ -72,7 +72,7 @@ function summarizeV1(
   totalBytes: number,
   modes: readonly Mode[],
   runtime: RuntimeInfo,
-): Omit<PackSummary, 'loadTimings'> {
+): Omit<PackSummary, 'loadTimings' | 'storage'> {
   const t = m.tokenizer;
   const special = new Set([t.pad, t.bos, t.eos, t.unk]);
   const { binaryMask = false, scoring = true, ...defaults } = m.defaults;
