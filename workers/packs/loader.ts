@@ -12,7 +12,7 @@ import { fetchFile, type FetchFn } from './fetch-file';
 import { verifyFile } from './integrity';
 import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget } from './limits';
 import type { GraphName } from './manifest';
-import type { AnyManifest } from './manifest-v2';
+import type { AnyManifest, GraphNameV2 } from './manifest-v2';
 import { parseManifest } from './parse';
 
 export interface LoadedPack {
@@ -20,7 +20,7 @@ export interface LoadedPack {
   /** Absolute URL of the pack folder, ending in `/`. */
   baseUrl: string;
   /** Model bytes of every graph the page uses (all but `judge`). */
-  graphs: Partial<Record<GraphName, Uint8Array>>;
+  graphs: Partial<Record<GraphName | GraphNameV2, Uint8Array>>;
   /** Every loaded file by its path in the pack (graphs too; version 2: external data, tokenizer…). */
   files: Map<string, Uint8Array>;
   totalBytes: number;
@@ -76,7 +76,7 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
   const budget = typeof opts.budget === 'function' ? opts.budget(manifest) : opts.budget;
   checkDeviceFeatures(manifest, budget);
   const totalBytes = checkPackSize(manifest, budget);
-  const graphs: Partial<Record<GraphName, Uint8Array>> = {};
+  const graphs: Partial<Record<GraphName | GraphNameV2, Uint8Array>> = {};
   const files = new Map<string, Uint8Array>();
   let done = 0;
   let downloadedBytes = 0;
@@ -109,7 +109,7 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
     }
     done += ref.bytes;
     files.set(ref.file, bytes);
-    if (ref.graph !== null) graphs[ref.graph as GraphName] = bytes;
+    if (ref.graph !== null) graphs[ref.graph as GraphName | GraphNameV2] = bytes;
   }
   return { manifest, baseUrl, graphs, files, totalBytes, downloadedBytes };
 }
