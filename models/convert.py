@@ -33,6 +33,8 @@ from .sd.taesd import load_taesd
 FORMAT_VERSION = 2
 DEFAULT_LICENSE = ("CreativeML OpenRAIL-M (Stable Diffusion 1.5 weights); Apache-2.0 (IP-Adapter weights); "
                    "MIT (OpenCLIP ViT-H/14 weights)")
+# added to the default licence line when the pack carries them (the model cards' licences)
+EXTRA_LICENSES = {"lcm_lora": "Open RAIL++-M (LCM-LoRA weights)", "taesd": "MIT (TAESD weights)"}
 # ComfyUI comfy/latent_formats.py SD15: diffusion-space latent (x scale) -> approximate RGB in [-1, 1]
 LATENT_RGB = [[0.3512, 0.2297, 0.3227], [0.3250, 0.4974, 0.2350], [-0.2829, 0.1762, 0.2721], [-0.2120, -0.2616, -0.7177]]
 # diffusers LCMScheduler: the distillation's 50-step schedule, boundary-condition timestep scaling 10
@@ -167,6 +169,8 @@ def convert(sd, ip_adapter, image_encoder, out, size=512, dtype="fp16", name=Non
     unc = uncond_tokens(cfg, mods).astype("<f4")
     (out / "image_tokens_uncond.bin").write_bytes(unc.tobytes())
     files += [out / "image_tokens_uncond.bin", out / tokenizer["vocab"], out / tokenizer["merges"]]
+    if license == DEFAULT_LICENSE:
+        license = "; ".join([license] + [EXTRA_LICENSES[k] for k, v in (("lcm_lora", lcm_lora), ("taesd", taesd)) if v])
     manifest = {
         "format": "realcustom-pack", "formatVersion": FORMAT_VERSION, "name": name, "version": "1.0.0",
         "license": license,

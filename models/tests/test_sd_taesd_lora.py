@@ -222,6 +222,7 @@ def test_pack_lists_the_preview_decoder_and_the_lcm_sampler(tiny_pack):
     assert m["source"]["lcmLora"] == "pytorch_lora_weights.safetensors" and m["source"]["taesd"] == "taesd_decoder.pth"
     assert m["source"]["keys"]["lcm_lora"] == {"used": 3 * 278, "notNeeded": 0}
     assert m["source"]["keys"]["taesd"] == {"used": 67, "notNeeded": 0}
+    assert m["license"].endswith("; Open RAIL++-M (LCM-LoRA weights); MIT (TAESD weights)")
     assert unet_config(tiny_pack.ck["sd"] / "unet")["block_out_channels"] == (8, 12, 16, 16)
 
 
