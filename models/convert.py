@@ -2,7 +2,11 @@
 CLIP ViT-H/14 image encoder into a model pack, format version 2 (docs/pack-contract-v2.md).
 
   /usr/bin/python3 -m models.convert --sd PATH/stable-diffusion-v1-5 --ip-adapter PATH/ip-adapter_sd15.bin \\
-      --image-encoder PATH/image_encoder --out public/models/sd15 [--size 512] [--dtype fp16|fp32]
+      --image-encoder PATH/image_encoder --out public/models/sd15 [--size 512] [--dtype fp16|fp32] \\
+      [--taesd PATH/taesd] [--lcm-lora PATH/pytorch_lora_weights.safetensors]
+
+--taesd adds a TAESD preview decoder (graph `previewDecoder`) for live previews; --lcm-lora fuses
+LCM-LoRA into the UNet and makes the pack's sampler LCM (few steps, low guidance).
 
 Every key of every input file is used or declared unneeded (VAE encoder, the vision head for the
 plus adapter); anything else, or a parameter no key fills, stops the conversion with the list."""
@@ -22,16 +26,21 @@ from .sd.config import CLIP_MEAN, LATENT_SCALE
 from .sd.keys import unet_attn2_layers
 from .sd.load import load_all
 from .sd.onnx_export import finish, trace
+from .sd.lora import fuse_lora
 from .sd.safetensors import CheckpointError
+from .sd.taesd import load_taesd
 
 FORMAT_VERSION = 2
-NOT_YET = {"lcm_lora": "--lcm-lora (fusing LCM-LoRA into the UNet) is not implemented yet",
-           "taesd": "--taesd (a TAESD preview decoder) is not implemented yet; the pack carries a "
-                    "latent->RGB projection for previews instead"}
 DEFAULT_LICENSE = ("CreativeML OpenRAIL-M (Stable Diffusion 1.5 weights); Apache-2.0 (IP-Adapter weights); "
                    "MIT (OpenCLIP ViT-H/14 weights)")
+# added to the default licence line when the pack carries them (the model cards' licences)
+EXTRA_LICENSES = {"lcm_lora": "Open RAIL++-M (LCM-LoRA weights)", "taesd": "MIT (TAESD weights)"}
 # ComfyUI comfy/latent_formats.py SD15: diffusion-space latent (x scale) -> approximate RGB in [-1, 1]
 LATENT_RGB = [[0.3512, 0.2297, 0.3227], [0.3250, 0.4974, 0.2350], [-0.2829, 0.1762, 0.2721], [-0.2120, -0.2616, -0.7177]]
+# diffusers LCMScheduler: the distillation's 50-step schedule, boundary-condition timestep scaling 10
+LCM = {"originalSteps": 50, "timestepScaling": 10.0}
+# LCM-LoRA: 2-8 steps at guidance 1-2 (diffusers' LCM-LoRA guide); untuned starting values
+LCM_DEFAULTS = {"steps": 4, "guidanceText": 1.5, "guidanceImage": 1.5, "maskReuseStep": 2}
 SD15_SCHEDULER = {"beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "num_train_timesteps": 1000,
                   "prediction_type": "epsilon", "steps_offset": 1, "set_alpha_to_one": False}
 
@@ -50,13 +59,19 @@ def file_sha256(path, chunk=1 << 24):
             h.update(b)
 
 
-def scheduler_from(sd_dir):
+def scheduler_from(sd_dir, lcm=False):
+    """the pack's sampler from the checkpoint's schedule: DDIM, or LCM (diffusers'
+    LCMScheduler.from_config keeps the betas and prediction type and ignores the spacing)."""
     p = Path(sd_dir) / "scheduler" / "scheduler_config.json"
     c = dict(SD15_SCHEDULER, **(json.loads(p.read_text()) if p.is_file() else {}))
     if c["prediction_type"] not in ("epsilon", "v_prediction"):
         raise ConvertError(f"{p}: prediction_type {c['prediction_type']!r} is not supported")
     if c["beta_schedule"] not in ("linear", "scaled_linear", "squaredcos_cap_v2"):
         raise ConvertError(f"{p}: beta_schedule {c['beta_schedule']!r} is not supported")
+    if lcm:
+        return {"type": "lcm", "trainTimesteps": int(c["num_train_timesteps"]), "betaSchedule": c["beta_schedule"],
+                "betaStart": float(c["beta_start"]), "betaEnd": float(c["beta_end"]), "prediction": c["prediction_type"],
+                **LCM}
     return {"type": "ddim", "trainTimesteps": int(c["num_train_timesteps"]), "betaSchedule": c["beta_schedule"],
             "betaStart": float(c["beta_start"]), "betaEnd": float(c["beta_end"]), "prediction": c["prediction_type"],
             "timestepSpacing": c.get("timestep_spacing", "leading"), "stepsOffset": int(c.get("steps_offset", 1)),
@@ -108,7 +123,7 @@ def io_spec(items):
 
 
 def convert(sd, ip_adapter, image_encoder, out, size=512, dtype="fp16", name=None, license=DEFAULT_LICENSE,
-            log=print):
+            log=print, taesd=None, lcm_lora=None, lora_scale=1.0):
     t0 = time.time()
     out = Path(out)
     name = name or out.name
@@ -117,7 +132,18 @@ def convert(sd, ip_adapter, image_encoder, out, size=512, dtype="fp16", name=Non
     cfg, mods, report = load_all(sd, ip_adapter, image_encoder)
     for comp, r in report.items():
         log(f"{comp}: {r['used']} tensors used" + (f", {len(r['skipped'])} not needed by the pack" if r["skipped"] else ""))
-    scheduler = scheduler_from(sd)
+    if lcm_lora:
+        r = fuse_lora(mods["unet"], lcm_lora, lora_scale)
+        report["lcm_lora"] = {"used": r["used"], "skipped": []}
+        log(f"lcm_lora: {r['used']} tensors used, {r['modules']} UNet weights fused")
+    preview_decoder = None
+    if taesd:
+        tcfg, preview_decoder, r = load_taesd(taesd)
+        if tcfg["latent"] != cfg["unet"]["in_channels"]:
+            raise ConvertError(f"{taesd}: TAESD for {tcfg['latent']} latent channels, the UNet has {cfg['unet']['in_channels']}")
+        report["taesd"] = r
+        log(f"taesd: {r['used']} tensors used" + (f", {len(r['skipped'])} not needed by the pack" if r["skipped"] else ""))
+    scheduler = scheduler_from(sd, lcm=bool(lcm_lora))
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -125,7 +151,10 @@ def convert(sd, ip_adapter, image_encoder, out, size=512, dtype="fp16", name=Non
     geo = G.geometry(cfg, size)
     spec = G.specs(cfg, size)
     graphs, files = {}, []
-    for gname, mod in G.modules_for(mods, cfg, size).items():
+    modules = G.modules_for(mods, cfg, size)
+    if preview_decoder is not None:
+        modules["previewDecoder"] = G.DecoderW(preview_decoder)
+    for gname, mod in modules.items():
         t = time.time()
         model = trace(mod, cfg, size, gname)
         written, _ = finish(model, cfg, gname, out / G.FILES[gname], dtype)
@@ -140,11 +169,14 @@ def convert(sd, ip_adapter, image_encoder, out, size=512, dtype="fp16", name=Non
     unc = uncond_tokens(cfg, mods).astype("<f4")
     (out / "image_tokens_uncond.bin").write_bytes(unc.tobytes())
     files += [out / "image_tokens_uncond.bin", out / tokenizer["vocab"], out / tokenizer["merges"]]
+    if license == DEFAULT_LICENSE:
+        license = "; ".join([license] + [EXTRA_LICENSES[k] for k, v in (("lcm_lora", lcm_lora), ("taesd", taesd)) if v])
     manifest = {
         "format": "realcustom-pack", "formatVersion": FORMAT_VERSION, "name": name, "version": "1.0.0",
         "license": license,
-        "description": (f"Stable Diffusion 1.5 ({Path(sd).name}) with {Path(ip_adapter).name}: RealCustom's adaptive "
-                        "mask guiding a global IP-Adapter (training-free 'masked-global'; no scoring module)"),
+        "description": (f"Stable Diffusion 1.5 ({Path(sd).name})" + (" with LCM-LoRA fused" if lcm_lora else "")
+                        + f" and {Path(ip_adapter).name}: RealCustom's adaptive mask guiding a global IP-Adapter "
+                        "(training-free 'masked-global'; no scoring module)"),
         "dtype": "float16" if dtype == "fp16" else "float32",
         "requiresShaderF16": dtype == "fp16",
         "image": {"size": size},
@@ -164,8 +196,10 @@ def convert(sd, ip_adapter, image_encoder, out, size=512, dtype="fp16", name=Non
         "graphs": graphs,
         "files": {str(f.relative_to(out)): {"bytes": f.stat().st_size, "sha256": file_sha256(f)} for f in files},
         "defaults": {"steps": 25, "guidanceText": 7.5, "guidanceImage": 7.5, "gammaScope": 0.25, "maskReuseStep": 12,
-                     "globalScale": 0.6, "seed": 1, "previewEvery": 1, "mode": "masked-global"},
+                     "globalScale": 0.6, "seed": 1, "previewEvery": 1, "mode": "masked-global",
+                     **(LCM_DEFAULTS if lcm_lora else {})},
         "source": {"sd": Path(sd).name, "ipAdapter": Path(ip_adapter).name, "imageEncoder": Path(image_encoder).name,
+                   **({"lcmLora": Path(lcm_lora).name} if lcm_lora else {}), **({"taesd": Path(taesd).name} if taesd else {}),
                    "keys": {k: {"used": r["used"], "notNeeded": len(r["skipped"])} for k, r in report.items()}},
     }
     (out / "pack.json").write_text(json.dumps(manifest, indent=1) + "\n")
@@ -184,15 +218,15 @@ def main(argv=None):
     ap.add_argument("--dtype", choices=["fp16", "fp32"], default="fp16")
     ap.add_argument("--name", default=None, help="pack name (default: the --out folder's name)")
     ap.add_argument("--license", default=DEFAULT_LICENSE)
-    ap.add_argument("--lcm-lora", default=None)
-    ap.add_argument("--taesd", default=None)
+    ap.add_argument("--lcm-lora", default=None, help="kohya-format LCM-LoRA (pytorch_lora_weights.safetensors) to fuse")
+    ap.add_argument("--lora-scale", type=float, default=1.0, help="scale of the fused LoRA (diffusers' lora_scale)")
+    ap.add_argument("--taesd", default=None,
+                    help="TAESD: a diffusers AutoencoderTiny folder or madebyollin's taesd_decoder.pth/.safetensors")
     a = ap.parse_args(argv)
-    for flag in ("lcm_lora", "taesd"):
-        if getattr(a, flag):
-            ap.error(NOT_YET[flag])
     torch.set_num_threads(max(1, torch.get_num_threads()))
     try:
-        convert(a.sd, a.ip_adapter, a.image_encoder, a.out, a.size, a.dtype, a.name, a.license)
+        convert(a.sd, a.ip_adapter, a.image_encoder, a.out, a.size, a.dtype, a.name, a.license, taesd=a.taesd,
+                lcm_lora=a.lcm_lora, lora_scale=a.lora_scale)
     except (CheckpointError, ConvertError, ValueError) as e:
         print(f"convert: {e}", file=sys.stderr)
         sys.exit(1)

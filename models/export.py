@@ -26,7 +26,7 @@ WEBGPU_OPS = {
     "Abs", "Add", "Cast", "Ceil", "Clip", "Concat", "Constant", "Conv", "Cos", "Div", "Equal", "Erf", "Exp",
     "Expand", "Flatten", "Floor", "Gather", "Gemm", "GlobalAveragePool", "Greater", "GreaterOrEqual",
     "Identity", "LayerNormalization", "Less", "MatMul", "Max", "Min", "Mul", "Neg", "Not", "Pow", "Range",
-    "ReduceMean", "ReduceSum", "Reshape", "Resize", "Shape", "Sigmoid", "Sin", "Slice", "Softmax", "Split",
+    "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Shape", "Sigmoid", "Sin", "Slice", "Softmax", "Split",
     "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Where",
 }
 

@@ -6,7 +6,9 @@ the repo.
 
 Writes OUT/stable-diffusion-v1-5/{unet,vae,text_encoder,tokenizer,scheduler}/ (diffusers layout),
 OUT/image_encoder/ (CLIPVisionModelWithProjection), OUT/ip-adapter_sd15.bin (torch.save of
-{"image_proj", "ip_adapter"}, as published) and OUT/ip-adapter-plus_sd15.safetensors (flat names)."""
+{"image_proj", "ip_adapter"}, as published), OUT/ip-adapter-plus_sd15.safetensors (flat names),
+OUT/taesd/ (diffusers AutoencoderTiny, real TAESD shapes), OUT/taesd_decoder.pth (madebyollin's
+decoder-only file) and OUT/lcm-lora-sdv1-5/pytorch_lora_weights.safetensors (kohya names)."""
 import argparse
 import json
 import math
@@ -18,6 +20,7 @@ import torch
 from .sd import keys as K
 from .sd.config import CONFIGS
 from .sd.safetensors import save_safetensors
+from .sd.taesd import DEFAULT as TAESD
 
 BOS, EOS = "<|startoftext|>", "<|endoftext|>"
 WORDS = ["a", "photo", "of", "dog", "cat", "on", "the", "beach", "toy", "red", "in", "snow", "sks", "painting"]
@@ -135,8 +138,42 @@ def make(out, config="full", dtype="fp16", seed=0):
     plus = {f"image_proj.{k}": a for k, a in make_state(K.image_proj_keys(cfg, True), seed + 6, npdt).items()}
     plus.update({f"ip_adapter.{k}": a for k, a in make_state(ip, seed + 7, npdt).items()})
     save_safetensors(plus, out / "ip-adapter-plus_sd15.safetensors")
+    write_taesd(out, seed + 8, npdt)
+    lora = out / "lcm-lora-sdv1-5" / "pytorch_lora_weights.safetensors"
+    lora.parent.mkdir(parents=True, exist_ok=True)
+    save_safetensors(lora_state(u, cfg["lora_rank"], seed + 9, npdt), lora)
     return {"sd": sd, "image_encoder": out / "image_encoder", "ip_adapter": out / "ip-adapter_sd15.bin",
-            "ip_adapter_plus": out / "ip-adapter-plus_sd15.safetensors"}
+            "ip_adapter_plus": out / "ip-adapter-plus_sd15.safetensors", "taesd": out / "taesd",
+            "taesd_pth": out / "taesd_decoder.pth", "lcm_lora": lora}
+
+
+def write_taesd(out, seed, npdt):
+    """TAESD at its real size (1.2 M decoder parameters): the hub's AutoencoderTiny folder and
+    madebyollin's taesd_decoder.pth (its decoder, keys `<i>.*` one index above diffusers')."""
+    write_json(out / "taesd" / "config.json", {
+        "_class_name": "AutoencoderTiny", "act_fn": "relu", "decoder_block_out_channels": list(TAESD["channels"]),
+        "encoder_block_out_channels": list(TAESD["channels"]), "in_channels": 3, "out_channels": 3,
+        "latent_channels": TAESD["latent"], "num_decoder_blocks": list(TAESD["blocks"]), "num_encoder_blocks": [1, 3, 3, 3],
+        "upsampling_scaling_factor": TAESD["upsample"], "latent_magnitude": 3, "latent_shift": 0.5, "scaling_factor": 1.0,
+        "force_upcast": False})
+    state = make_state(K.taesd_keys(TAESD), seed, npdt)
+    save_safetensors(state, out / "taesd" / "diffusion_pytorch_model.safetensors")
+    dec = {k: torch.from_numpy(a) for k, a in make_state(K.taesd_decoder_keys(TAESD, prefix="", first=1), seed + 1, np.float32).items()}
+    torch.save(dec, out / "taesd_decoder.pth")
+
+
+def lora_state(unet_cfg, rank, seed, npdt):
+    """LoRA factors of a trained scale (down ~ 1/sqrt(fan_in), up small) and alpha = rank / 2, so
+    the alpha / rank factor is exercised."""
+    rng = np.random.default_rng(seed)
+    st = {}
+    for k, shape in sorted(K.lcm_lora_keys(unet_cfg, rank).items()):
+        if k.endswith(".alpha"):
+            st[k] = np.array(rank / 2, npdt)
+        else:
+            a = rng.standard_normal(shape, dtype=np.float32) / math.sqrt(math.prod(shape[1:]))
+            st[k] = (a * (0.1 if "lora_up" in k else 1.0)).astype(npdt)
+    return st
 
 
 def main(argv=None):

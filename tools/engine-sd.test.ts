@@ -1,11 +1,12 @@
 /**
  * A format-version-2 pack (SD-1.5 topology + IP-Adapter, tiny random weights) through the
  * engine on onnxruntime-node: a short masked-global job makes masks at the pack's mask
- * resolution, reuses the frozen one, previews through the pack's latent → RGB projection and
- * ends with a VAE-decoded image, leaking no tensor; `global` uses the pack's negative image
- * tokens; realcustom is refused with a typed error. The pack is the committed
+ * resolution, reuses the frozen one, previews through the pack's TAESD preview decoder if it
+ * has one, else its latent → RGB projection, and ends with a VAE-decoded image, leaking no
+ * tensor; `global` uses the pack's negative image tokens; realcustom is refused with a typed
+ * error; an LCM pack (LCM-LoRA fused) re-injects seeded noise. The pack is the committed
  * public/models/test-sd-tiny (models/README.md, "SD test packs"); SD_PACK=<folder> runs
- * another one (e.g. the 21 MB narrow pack).
+ * another one (e.g. the 21 MB narrow pack, or a pack converted with --taesd --lcm-lora).
  */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../workers/engine';
@@ -83,9 +84,11 @@ describe('version-2 (SD-1.5 + IP-Adapter) pack on onnxruntime-node', () => {
       expect(nonZero).toBeGreaterThan(0);
       expect(nonZero).toBeLessThanOrEqual(Math.round(manifest.defaults.gammaScope * Hm * Wm) + 2);
       expect(Math.max(...mask)).toBeCloseTo(1, 5);
-      // Steps 1–2 preview through the latent → RGB projection, the last one is the VAE's image.
+      // Steps 1–2 preview through TAESD or the latent → RGB projection, the last one is the VAE's image.
       expect(engine.runStats().decoder?.runs).toBe(1);
-      expect(engine.runStats()['engine-latent-rgb']?.runs).toBe(2);
+      const taesd = manifest.graphs.previewDecoder !== undefined;
+      expect(engine.runStats().previewDecoder?.runs).toBe(taesd ? 2 : undefined);
+      expect(engine.runStats()['engine-latent-rgb']?.runs).toBe(taesd ? undefined : 2);
       expect(steps[2]!.preview!.data).toEqual(done.image.data);
       expect(done.image.width).toBe(manifest.image.size);
       expect(done.image.data.some((v, i) => i % 4 !== 3 && v !== done.image.data[0])).toBe(true);
@@ -173,6 +176,27 @@ describe('version-2 (SD-1.5 + IP-Adapter) pack on onnxruntime-node', () => {
       await engine.release();
     },
   );
+
+  it('an LCM pack: the same seed gives the same image, another seed another one', { timeout: 300_000 }, async () => {
+    const { manifest, engine } = await setUp();
+    if (manifest.scheduler.type !== 'lcm') {
+      await engine.release();
+      return; // a DDIM pack (the committed one): nothing to check here
+    }
+    const image = async (seed: number) => {
+      const j = job('masked-global', manifest.defaults);
+      const done = (await run(engine, { ...j, params: { ...j.params, seed, steps: 4 } })).find(
+        (e) => e.type === 'done',
+      );
+      if (done?.type !== 'done') throw new Error('LCM job did not finish');
+      return done.image.data;
+    };
+    const a = await image(5);
+    expect(await image(5)).toEqual(a);
+    expect(await image(6)).not.toEqual(a);
+    expect(engine.liveTensors).toBe(0);
+    await engine.release();
+  });
 
   it('realcustom is refused with a typed error', { timeout: 300_000 }, async () => {
     const { manifest, engine } = await setUp();

@@ -47,7 +47,7 @@ export interface ParamRange {
  * The one table of parameter ranges: what the engine accepts (workers/engine/validate.ts),
  * what a pack's `defaults` may hold (workers/packs/manifest.ts), and the outer bounds of
  * what the page lets a person choose (src/lib/params-sanitize.ts narrows a few).
- * `steps` and `maskReuseStep` are further capped by the pack's `scheduler.trainTimesteps`.
+ * `steps` and `maskReuseStep` are further capped by the pack's sampler (its `trainTimesteps`; LCM: `originalSteps`).
  */
 export const PARAM_RANGES: readonly ParamRange[] = [
   { key: 'steps', label: 'Steps', min: 1, max: 1000, minInclusive: true, integer: true },
@@ -166,8 +166,9 @@ export interface PackStorage {
 /**
  * What loading a pack does, each step timed (LoadTimings) and named on the page's progress
  * line: the device probe, pack.json, the files, onnxruntime's runtime (its .wasm fetched and
- * compiled, on WebGPU the device too), then one session per graph and the engine's helper
- * graphs. `unetGlobal` (global modes only) is created after the pack is ready, in the background.
+ * compiled, on WebGPU the device too), then one session per graph (`previewDecoder` only for a
+ * version-2 pack with TAESD) and the engine's helper graphs. `unetGlobal` (global modes only) is
+ * created after the pack is ready, in the background.
  */
 export const LOAD_STEPS = [
   'capabilities',
@@ -178,6 +179,7 @@ export const LOAD_STEPS = [
   'imageEncoder',
   'unet',
   'decoder',
+  'previewDecoder',
   'helpers',
   'unetGlobal',
 ] as const;

@@ -10,6 +10,7 @@ FULL = {
     "vision": dict(image=224, patch=14, dim=1280, layers=32, heads=16, inter=5120, proj=1024, act="gelu"),
     "resampler": dict(depth=4, dim_head=64, heads=12, queries=16, ff_mult=4),
     "ip_tokens": 4,
+    "lora_rank": 64,  # latent-consistency/lcm-lora-sdv1-5
     "vae": dict(latent=4, block_out_channels=(128, 256, 512, 512), layers_per_block=2, norm_groups=32),
 }
 
@@ -21,6 +22,7 @@ NARROW = {
     "vision": dict(image=224, patch=14, dim=32, layers=3, heads=2, inter=64, proj=24, act="gelu"),
     "resampler": dict(depth=2, dim_head=64, heads=1, queries=16, ff_mult=4),
     "ip_tokens": 4,
+    "lora_rank": 4,
     "vae": dict(latent=4, block_out_channels=(16, 32, 64, 64), layers_per_block=2, norm_groups=8),
 }
 
@@ -35,6 +37,7 @@ TINY = {
     "vision": dict(image=224, patch=14, dim=16, layers=2, heads=2, inter=32, proj=16, act="gelu"),
     "resampler": dict(depth=1, dim_head=64, heads=1, queries=16, ff_mult=2),
     "ip_tokens": 4,
+    "lora_rank": 2,
     "vae": dict(latent=4, block_out_channels=(8, 12, 16, 16), layers_per_block=2, norm_groups=4),
 }
 

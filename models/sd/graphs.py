@@ -1,4 +1,4 @@
-"""The four graphs of a version-2 pack: wrappers with the contract's input/output names, their
+"""The graphs of a version-2 pack (four, and the optional TAESD preview decoder): wrappers with the contract's input/output names, their
 specs (names, dtypes, shapes) and deterministic example inputs for tracing and parity."""
 import numpy as np
 import torch
@@ -7,7 +7,7 @@ import torch.nn as nn
 from .config import LATENT_FACTOR, MASK_FACTOR
 
 FILES = {"textEncoder": "text_encoder.onnx", "imageEncoder": "image_encoder.onnx", "unet": "unet.onnx",
-         "decoder": "vae_decoder.onnx"}
+         "decoder": "vae_decoder.onnx", "previewDecoder": "preview_decoder.onnx"}
 
 
 class TextW(nn.Module):
@@ -72,6 +72,8 @@ def specs(cfg, size):
                   ("target_tokens", f, [b, L])],
                  [("model_output", f, [b, C, H, H]), ("word_attention", f, [b, 1, Hm, Wm])]),
         "decoder": ([("latent", f, [1, C, H, H])], [("image", f, [1, 3, size, size])]),
+        # TAESD: the diffusion-space latent itself (no division by latent.scale)
+        "previewDecoder": ([("latent", f, [1, C, H, H])], [("image", f, [1, 3, size, size])]),
     }
 
 

@@ -203,3 +203,75 @@ def _vae_mid(p, c):
 # diffusers < 0.14 saved the VAE mid attention as query/key/value/proj_attn; transformers may keep
 # the position_ids buffer. Both are accepted.
 VAE_LEGACY_ATTN = {"query": "to_q", "key": "to_k", "value": "to_v", "proj_attn": "to_out.0"}
+
+
+def _tiny_block(p, c):
+    d = {}
+    for j in (0, 2, 4):
+        d.update(_conv(f"{p}.conv.{j}", c, c, 3))
+    return d
+
+
+def taesd_keys(cfg, latent=4):
+    """diffusers AutoencoderTiny (madebyollin/taesd on the hub): EncoderTiny + DecoderTiny, both an
+    nn.Sequential `layers` (activations and Upsample hold no weights but take an index)."""
+    ch = cfg["channels"]
+    d, i = {}, 0
+    enc_blocks = (1, 3, 3, 3)
+    for s, k in enumerate(enc_blocks):
+        if s == 0:
+            d.update(_conv(f"encoder.layers.{i}", ch[0], 3, 3))
+        else:
+            d[f"encoder.layers.{i}.weight"] = (ch[s], ch[s], 3, 3)  # stride 2, no bias
+        i += 1
+        for _ in range(k):
+            d.update(_tiny_block(f"encoder.layers.{i}", ch[s]))
+            i += 1
+    d.update(_conv(f"encoder.layers.{i}", latent, ch[-1], 3))
+    d.update(taesd_decoder_keys(cfg, latent, "decoder.layers."))
+    return d
+
+
+def taesd_decoder_keys(cfg, latent=4, prefix="decoder.layers.", first=0):
+    """DecoderTiny's `layers` (first=0), or madebyollin's taesd_decoder.pth Sequential (prefix '',
+    first=1: its index 0 is the Clamp module)."""
+    ch, n = cfg["channels"], cfg["blocks"]
+    d = _conv(f"{prefix}{first}", ch[0], latent, 3)
+    i = first + 2  # conv, ReLU
+    for s, k in enumerate(n):
+        last = s == len(n) - 1
+        for _ in range(k):
+            d.update(_tiny_block(f"{prefix}{i}", ch[s]))
+            i += 1
+        if not last:
+            i += 1  # Upsample
+            d[f"{prefix}{i}.weight"] = (ch[s], ch[s], 3, 3)
+        else:
+            d.update(_conv(f"{prefix}{i}", 3, ch[s], 3))
+        i += 1
+    return d
+
+
+# LCM-LoRA's target modules (diffusers' train_lcm_distill_lora_sd_wds.py `lora_target_modules`)
+LCM_LORA_TARGETS = ("to_q", "to_k", "to_v", "to_out.0", "proj_in", "proj_out", "ff.net.0.proj", "ff.net.2", "conv1",
+                    "conv2", "conv_shortcut", "downsamplers.0.conv", "upsamplers.0.conv", "time_emb_proj")
+
+
+def lcm_lora_keys(unet_cfg, rank):
+    """kohya-format LoRA of the SD-1.5 UNet as latent-consistency/lcm-lora-sdv1-5 ships it:
+    `lora_unet_<diffusers module path with . -> _>.{lora_down.weight, lora_up.weight, alpha}`;
+    linear: down [r, in], up [out, r]; conv: down [r, in, k, k], up [out, r, 1, 1]."""
+    d = {}
+    for k, shape in unet_keys(unet_cfg).items():
+        mod, _, leaf = k.rpartition(".")
+        if leaf != "weight" or len(shape) not in (2, 4) or not any(mod.endswith("." + t) for t in LCM_LORA_TARGETS):
+            continue
+        name = "lora_unet_" + mod.replace(".", "_")
+        if len(shape) == 2:
+            d[f"{name}.lora_down.weight"] = (rank, shape[1])
+            d[f"{name}.lora_up.weight"] = (shape[0], rank)
+        else:
+            d[f"{name}.lora_down.weight"] = (rank, shape[1], shape[2], shape[3])
+            d[f"{name}.lora_up.weight"] = (shape[0], rank, 1, 1)
+        d[f"{name}.alpha"] = ()
+    return d

@@ -15,6 +15,7 @@ const STEP_LABELS: Record<Exclude<LoadStep, 'files'>, string> = {
   imageEncoder: 'Preparing the reference encoder…',
   unet: 'Preparing the image model…',
   decoder: 'Preparing the image decoder…',
+  previewDecoder: 'Preparing the preview decoder…',
   helpers: 'Preparing the sampler and mask steps…',
   unetGlobal: 'Preparing the global image model…',
 };

@@ -15,6 +15,7 @@ import { ClipTokenizer } from './clip-tokenizer';
 import { createPackGraphs, packSessions, supportedModes, type GraphBytes, type PackGraphs } from './pack-graphs';
 import { WordTokenizer, type PromptTokenizer } from './tokenizer';
 import { TrackedBackend } from './tracked-backend';
+import { maxSteps } from './sampler';
 import { validateJob } from './validate';
 
 export type { Emit } from './loop';
@@ -127,7 +128,7 @@ export class Engine {
     }
     let analysis: PromptAnalysis;
     try {
-      analysis = validateJob(job, this.tokenizer, this.modes, this.manifest.scheduler.trainTimesteps);
+      analysis = validateJob(job, this.tokenizer, this.modes, maxSteps(this.manifest.scheduler));
     } catch (err) {
       // A malformed job (missing params…) throws a TypeError: still answered, never thrown.
       const info =

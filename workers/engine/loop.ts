@@ -1,5 +1,5 @@
 /**
- * One job, start to finish: encode prompt and reference, then the DDIM loop with the
+ * One job, start to finish: encode prompt and reference, then the sampler loop (DDIM or LCM) with the
  * mode's passes, guidance and update on the device, streaming step events, then `done`.
  * Every exit (done, error, cancel) is answered with an event and frees every tensor.
  */
@@ -14,7 +14,7 @@ import { maskFrozenAt, planFor, type ModePlan, type RowKind } from './modes';
 import type { PackGraph, PackGraphs } from './pack-graphs';
 import { Readback } from './readback';
 import { gaussian } from './rng';
-import { ddimPlan, x0Coefficients } from './scheduler';
+import { needsNoise, samplerPlan } from './sampler';
 import { Scope } from './scope';
 import type { PromptTokenizer } from './tokenizer';
 import type { TrackedBackend } from './tracked-backend';
@@ -87,9 +87,16 @@ export async function runJob(
       parts.graphs.decoder,
       manifest.latent.scale,
       manifest.image.size,
+      parts.graphs.previewDecoder,
     );
     const [c, h, w] = manifest.latent.shape;
-    let latent = jobScope.track(backend.float32(gaussian(params.seed, c * h * w), [1, c, h, w]));
+    const schedule = samplerPlan(manifest.scheduler, params.steps);
+    // One seeded stream: the initial latent, then (LCM) each step's fresh noise. c·h·w is even,
+    // so the latent is the same as a DDIM job's with this seed (rng.ts draws normals in pairs).
+    const n = c * h * w;
+    const stream = gaussian(params.seed, needsNoise(schedule) ? n * (schedule.length + 1) : n);
+    const noiseOf = (index: number) => stream.slice((index + 1) * n, (index + 2) * n);
+    let latent = jobScope.track(backend.float32(stream.slice(0, n), [1, c, h, w]));
     // Rows of the latent the UNet sees at step `index`: 2 while a mask is made ([∅, T] then
     // [TI] on the latent itself), else the whole batch of the mode.
     const batchAt = (index: number) => (plan.masked && !maskFrozenAt(params, index) ? 2 : plan.rows.length);
@@ -99,7 +106,6 @@ export async function runJob(
     let firstPreviewMs: number | null = null;
     let lastPreview: Rgba | null = null;
     const history: HistoryEntry[] = [];
-    const schedule = ddimPlan(manifest.scheduler, params.steps);
 
     for (const [index, s] of schedule.entries()) {
       await checkAbort();
@@ -149,16 +155,25 @@ export async function runJob(
         const isLast = index + 1 === schedule.length;
         const nextBatch = isLast ? 1 : batchAt(index + 1);
         const wantPreview = stepNumber % params.previewEvery === 0;
-        // Before the last step the preview is the model's x̂₀ (the step graph with other
-        // coefficients), not the noisy latent; the last step's latent is the image itself.
+        // Before the last step the preview is the model's clean-latent estimate (the step
+        // graph with the sampler's preview coefficients), not the noisy latent; the last
+        // step's latent is the image itself.
         let estimate: TensorHandle | null = null;
         if (wantPreview && !isLast) {
-          const x0 = x0Coefficients(manifest.scheduler.prediction, s.alphaBar);
-          const made = await parts.helpers.step(outputs, plan.weights, latent, x0, 1);
+          const made = await parts.helpers.step(outputs, plan.weights, latent, s.preview, 1);
           stepScope.trackAll({ next: made.next, nextTiled: made.nextTiled, nonfinite: made.nonfinite });
           estimate = made.next;
         }
-        const { next, nextTiled, nonfinite } = await parts.helpers.step(outputs, plan.weights, latent, s, nextBatch);
+        const noise =
+          s.noise === 0 ? null : { z: stepScope.track(backend.float32(noiseOf(index), [1, c, h, w])), scale: s.noise };
+        const { next, nextTiled, nonfinite } = await parts.helpers.step(
+          outputs,
+          plan.weights,
+          latent,
+          s,
+          nextBatch,
+          noise,
+        );
         stepScope.track(nonfinite);
         jobScope.track(next);
         jobScope.track(nextTiled);
@@ -169,12 +184,9 @@ export async function runJob(
 
         if (wantPreview) {
           await readback.checkLatent(nonfinite, stepNumber);
-          // Version-2 packs preview through their latent → RGB projection; the last step's
-          // preview is the image, so it is always VAE-decoded.
-          preview =
-            !isLast && parts.helpers.hasLatentRgb
-              ? await readback.latentPreview(estimate ?? latent, stepScope, stepNumber)
-              : await readback.decode(estimate ?? latent, stepScope, stepNumber);
+          // Version-2 packs preview through their TAESD or latent → RGB projection; the last
+          // step's preview is the image, so it is always VAE-decoded (readback.ts: previewRoute).
+          preview = await readback.preview(estimate ?? latent, stepScope, stepNumber, isLast);
           // The step event transfers `preview` to the page, so keep our own copy for `done`.
           lastPreview = cloneRgba(preview);
           firstPreviewMs ??= performance.now() - started;

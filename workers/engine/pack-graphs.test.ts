@@ -34,7 +34,7 @@ describe('version-2 graphs with external data', () => {
   it('hands each graph its external data files, and none to the others', async () => {
     const { manifest, files } = await makeFixturePackV2();
     const inputsOf = (key: string) =>
-      manifest.graphs[key as keyof typeof manifest.graphs].inputs.map((i: { name: string }) => i.name);
+      manifest.graphs[key as keyof typeof manifest.graphs]!.inputs.map((i: { name: string }) => i.name);
     const { backend, calls } = recordingBackend(inputsOf);
     const bytes = Object.fromEntries(Object.entries(manifest.graphs).map(([k, g]) => [k, files.get(g.file)!]));
     await createPackGraphs(backend, manifest, bytes, files);
@@ -46,7 +46,7 @@ describe('version-2 graphs with external data', () => {
   it('refuses a graph whose external data was not provided (PackInvalid naming the file)', async () => {
     const { manifest, files } = await makeFixturePackV2();
     const inputsOf = (key: string) =>
-      manifest.graphs[key as keyof typeof manifest.graphs].inputs.map((i: { name: string }) => i.name);
+      manifest.graphs[key as keyof typeof manifest.graphs]!.inputs.map((i: { name: string }) => i.name);
     const { backend } = recordingBackend(inputsOf);
     const bytes = Object.fromEntries(Object.entries(manifest.graphs).map(([k, g]) => [k, files.get(g.file)!]));
     const without = new Map([...files].filter(([path]) => path !== 'unet.onnx.data'));

@@ -2,7 +2,7 @@
  * The pack's own graphs: checks their I/O against the contract's rules (packs/graph-io.ts:
  * what the engine knows how to feed and read), then creates one session per graph.
  */
-import { graphIoProblems, graphIoProblemsV2, type GraphKey } from '../packs/graph-io';
+import { graphIoProblems, graphIoProblemsV2, type GraphKey, type GraphKeyV1 } from '../packs/graph-io';
 import type { GraphSpec } from '../packs/manifest';
 import type { AnyManifest, GraphNameV2, GraphSpecV2, ManifestV2 } from '../packs/manifest-v2';
 import { packInvalid } from '../errors';
@@ -33,7 +33,9 @@ export type PackGraphs = {
     ? DeferredGraph | null
     : K extends 'imageEncoder'
       ? ReferenceEncoder
-      : PackGraph;
+      : K extends 'previewDecoder'
+        ? PackGraph | null
+        : PackGraph;
 };
 
 const untimed: TimeStep = (_step, run) => run();
@@ -52,7 +54,7 @@ function checkSpec(key: GraphKey, spec: GraphSpec | GraphSpecV2, manifest: AnyMa
   const problems =
     manifest.formatVersion === 2
       ? graphIoProblemsV2(key as GraphNameV2, spec as GraphSpecV2, manifest)
-      : graphIoProblems(key, spec as GraphSpec, manifest);
+      : graphIoProblems(key as GraphKeyV1, spec as GraphSpec, manifest);
   if (problems.length > 0) throw packInvalid(spec.file, problems.join('; '));
 }
 
@@ -146,7 +148,7 @@ export async function createPackGraphs(
             const bytes = typeof source === 'function' ? await source() : source;
             return time('unetGlobal', () => createGraph(backend, 'unetGlobal', global, manifest, bytes, files));
           });
-    return { textEncoder, imageEncoder, unet, unetGlobal, decoder };
+    return { textEncoder, imageEncoder, unet, unetGlobal, decoder, previewDecoder: null };
   } catch (err) {
     await Promise.all(created.map((c) => c.session.release()));
     throw err;
@@ -167,7 +169,8 @@ async function createPackGraphsV2(
   const g = manifest.graphs;
   const created: PackGraph[] = [];
   const make = async (key: GraphNameV2) => {
-    const graph = await time(key, () => createGraph(backend, key, g[key], manifest, graphBytes[key], files));
+    const spec = g[key]!;
+    const graph = await time(key, () => createGraph(backend, key, spec, manifest, graphBytes[key], files));
     created.push(graph);
     return graph;
   };
@@ -183,9 +186,11 @@ async function createPackGraphsV2(
     );
     const unet = await make('unet');
     const decoder = await make('decoder');
+    // TAESD (5 MB): the previews of every job go through it, so it is created with the rest.
+    const previewDecoder = g.previewDecoder === undefined ? null : await make('previewDecoder');
     const same = Promise.resolve(unet);
     const unetGlobal: DeferredGraph = { spec: unet.spec, get: () => same, created: async () => null };
-    return { textEncoder, imageEncoder, unet, unetGlobal, decoder };
+    return { textEncoder, imageEncoder, unet, unetGlobal, decoder, previewDecoder };
   } catch (err) {
     await Promise.all(created.map((c) => c.session.release()));
     throw err;
@@ -194,9 +199,11 @@ async function createPackGraphsV2(
 
 /** Every session created so far (a version-2 pack's unet is also its unetGlobal, counted once). */
 export async function packSessions(graphs: PackGraphs): Promise<GraphSession[]> {
-  const { unetGlobal, imageEncoder, ...now } = graphs;
+  const { unetGlobal, imageEncoder, previewDecoder, ...now } = graphs;
   const later = (await unetGlobal?.created()) ?? null;
-  const maybe = [imageEncoder.session, later].filter((s): s is GraphSession => s !== null);
+  const maybe = [imageEncoder.session, later, previewDecoder?.session ?? null].filter(
+    (s): s is GraphSession => s !== null,
+  );
   return [...new Set([...Object.values(now).map((g) => g.session), ...maybe])];
 }
 

@@ -23,6 +23,20 @@ function assertFinite(data: Float32Array, what: string, step: number): void {
   for (const v of data) if (!Number.isFinite(v)) throw numerical(what, step);
 }
 
+/** Which graph draws a step's preview. */
+export type PreviewRoute = 'vae' | 'preview-decoder' | 'latent-rgb';
+
+/**
+ * The last step's preview is the image, so the VAE draws it. Before that: the pack's preview
+ * decoder (TAESD, version 2's `graphs.previewDecoder`) when it has one, else its latent → RGB
+ * projection (version 2's `preview`), else the VAE (version 1).
+ */
+export function previewRoute(isLast: boolean, hasPreviewDecoder: boolean, hasLatentRgb: boolean): PreviewRoute {
+  if (isLast) return 'vae';
+  if (hasPreviewDecoder) return 'preview-decoder';
+  return hasLatentRgb ? 'latent-rgb' : 'vae';
+}
+
 export class Readback {
   constructor(
     private readonly backend: TrackedBackend,
@@ -30,7 +44,21 @@ export class Readback {
     private readonly decoder: PackGraph,
     private readonly latentScale: number,
     private readonly imageSize: number,
+    /** TAESD: diffusion-space latent → image [1, 3, size, size] in [−1, 1]; null when the pack has none. */
+    private readonly previewDecoder: PackGraph | null = null,
   ) {}
+
+  /** A step's preview of `latent` (the x̂₀ estimate before the last step), by `previewRoute`. */
+  async preview(latent: TensorHandle, scope: Scope, step: number, isLast: boolean): Promise<Rgba> {
+    switch (previewRoute(isLast, this.previewDecoder !== null, this.helpers.hasLatentRgb)) {
+      case 'vae':
+        return this.decode(latent, scope, step);
+      case 'preview-decoder':
+        return this.previewDecoded(latent, scope, step);
+      case 'latent-rgb':
+        return this.latentPreview(latent, scope, step);
+    }
+  }
 
   /** The step graph's Σ(latent·0): NaN iff the latent holds NaN/Inf. */
   async checkLatent(nonfinite: TensorHandle, step: number): Promise<void> {
@@ -44,6 +72,15 @@ export class Readback {
     const out = scope.trackAll(await this.decoder.session.run({ latent: input }));
     const data = await this.backend.read(out.image!);
     assertFinite(data, 'decoded image', step);
+    return chwToRgba(data, this.imageSize, this.imageSize);
+  }
+
+  /** The preview decoder (TAESD) on the diffusion-space latent itself (no division by the scale). */
+  async previewDecoded(latent: TensorHandle, scope: Scope, step: number): Promise<Rgba> {
+    if (this.previewDecoder === null) throw new EngineError('Internal', 'This pack has no preview decoder.');
+    const out = scope.trackAll(await this.previewDecoder.session.run({ latent }));
+    const data = await this.backend.read(out.image!);
+    assertFinite(data, 'preview', step);
     return chwToRgba(data, this.imageSize, this.imageSize);
   }
 

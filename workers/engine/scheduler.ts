@@ -7,12 +7,18 @@
  * reduces to two scalars, x_prev = a·x + b·m, which the GPU step graph consumes.
  */
 
-export interface SchedulerConfig {
+/** The training noise schedule (shared by DDIM and LCM, lcm.ts). */
+export interface BetaConfig {
   trainTimesteps: number;
   betaSchedule: 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
   betaStart: number;
   betaEnd: number;
-  prediction: 'epsilon' | 'v_prediction';
+}
+
+export type Prediction = 'epsilon' | 'v_prediction';
+
+export interface SchedulerConfig extends BetaConfig {
+  prediction: Prediction;
   timestepSpacing: 'leading' | 'trailing';
   stepsOffset: number;
   setAlphaToOne: boolean;
@@ -33,7 +39,7 @@ function linspace(start: number, end: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => start + ((end - start) * i) / (n - 1));
 }
 
-function betas(cfg: SchedulerConfig): number[] {
+function betas(cfg: BetaConfig): number[] {
   const n = cfg.trainTimesteps;
   switch (cfg.betaSchedule) {
     case 'linear':
@@ -47,7 +53,7 @@ function betas(cfg: SchedulerConfig): number[] {
   }
 }
 
-export function alphasCumprod(cfg: SchedulerConfig): Float64Array {
+export function alphasCumprod(cfg: BetaConfig): Float64Array {
   const out = new Float64Array(cfg.trainTimesteps);
   let acc = 1;
   betas(cfg).forEach((beta, i) => {
@@ -95,7 +101,7 @@ export function ddimPlan(cfg: SchedulerConfig, steps: number): DdimStep[] {
  * epsilon: x0 = (x − √(1−ᾱ)m)/√ᾱ, ε = m.   v: x0 = √ᾱx − √(1−ᾱ)m, ε = √ᾱm + √(1−ᾱ)x.
  */
 export function updateCoefficients(
-  prediction: SchedulerConfig['prediction'],
+  prediction: Prediction,
   alphaBar: number,
   alphaBarPrev: number,
 ): { a: number; b: number } {
@@ -112,6 +118,6 @@ export function updateCoefficients(
  * update towards ᾱ = 1. The live preview decodes it, so a picture forms from the first
  * steps instead of decoded noise.
  */
-export function x0Coefficients(prediction: SchedulerConfig['prediction'], alphaBar: number): { a: number; b: number } {
+export function x0Coefficients(prediction: Prediction, alphaBar: number): { a: number; b: number } {
   return updateCoefficients(prediction, alphaBar, 1);
 }

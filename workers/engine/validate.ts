@@ -18,18 +18,18 @@ function bad(message: string): EngineError {
   return new EngineError('BadInput', message);
 }
 
-/** The shared table, with the step counts capped by the pack's training timesteps. */
-function rules(trainTimesteps: number): ParamRange[] {
+/** The shared table, with the step counts capped by the pack's sampler (scheduler.ts: maxSteps). */
+function rules(maxSteps: number): ParamRange[] {
   return PARAM_RANGES.map((r) =>
-    r.key === 'steps' || r.key === 'maskReuseStep' ? { ...r, max: Math.min(r.max, trainTimesteps) } : r,
+    r.key === 'steps' || r.key === 'maskReuseStep' ? { ...r, max: Math.min(r.max, maxSteps) } : r,
   );
 }
 
-export function validateParams(params: Params, modes: readonly Mode[], trainTimesteps: number): void {
+export function validateParams(params: Params, modes: readonly Mode[], maxSteps: number): void {
   if (!modes.includes(params.mode)) {
     throw bad(`Mode ‘${String(params.mode)}’ is not available with this pack (available: ${modes.join(', ')}).`);
   }
-  for (const r of rules(trainTimesteps)) {
+  for (const r of rules(maxSteps)) {
     const v: unknown = params[r.key];
     const range = `${r.minInclusive ? '' : 'above '}${r.min}…${r.max}`;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${r.label} must be a number (got ${String(v)}).`);
@@ -59,11 +59,11 @@ export function validateJob(
   job: Job,
   tokenizer: PromptTokenizer,
   modes: readonly Mode[],
-  trainTimesteps: number,
+  maxSteps: number,
 ): PromptAnalysis {
   if (typeof job.prompt !== 'string' || typeof job.targetWord !== 'string')
     throw bad('The prompt and the target word must be text.');
-  validateParams(job.params, modes, trainTimesteps);
+  validateParams(job.params, modes, maxSteps);
   validateReference(job.reference, job.params.mode);
   if (job.targetIndex !== undefined && !Number.isInteger(job.targetIndex))
     throw bad('The target word position must be a whole number.');

@@ -7,8 +7,10 @@
 import type { Dim, GraphSpec, Manifest, TensorSpec } from './manifest';
 import type { GraphNameV2, GraphSpecV2, ManifestV2 } from './manifest-v2';
 
-/** The graphs the engine runs (`judge` is evaluation-only). */
-export type GraphKey = 'textEncoder' | 'imageEncoder' | 'unet' | 'unetGlobal' | 'decoder';
+/** The graphs the engine runs (`judge` is evaluation-only; `previewDecoder` is version 2's optional TAESD). */
+export type GraphKey = 'textEncoder' | 'imageEncoder' | 'unet' | 'unetGlobal' | 'decoder' | 'previewDecoder';
+/** Version 1's graphs (it has no preview decoder). */
+export type GraphKeyV1 = Exclude<GraphKey, 'previewDecoder'>;
 
 /** Every input a UNet may have: what `engine/unet-feeds.ts` knows how to feed. */
 export const UNET_INPUTS = [
@@ -40,7 +42,7 @@ interface GraphRules {
   outputs: Record<string, IoRule>;
 }
 
-function rulesFor(m: Manifest): Record<GraphKey, GraphRules> {
+function rulesFor(m: Manifest): Record<GraphKeyV1, GraphRules> {
   const L = m.tokenizer.maxLength;
   const [C, H, W] = m.latent.shape;
   const [Hm, Wm] = m.maskResolution;
@@ -139,6 +141,11 @@ function rulesForV2(m: ManifestV2): Record<GraphNameV2, GraphRules> {
       inputs: { latent: req([1, C, H, W]) },
       outputs: { image: req([1, 3, S, S]) },
     },
+    // TAESD: the same I/O, on the diffusion-space latent (no division by latent.scale)
+    previewDecoder: {
+      inputs: { latent: req([1, C, H, W]) },
+      outputs: { image: req([1, 3, S, S]) },
+    },
   };
 }
 
@@ -185,7 +192,7 @@ function checkTensors(
  * The engine feeds float32 (and int64) only, so float inputs are float32 in every pack; an
  * fp16 pack may have float16 outputs, an fp32 pack has float32 everywhere.
  */
-export function graphIoProblems(key: GraphKey, spec: GraphSpec, m: Manifest): string[] {
+export function graphIoProblems(key: GraphKeyV1, spec: GraphSpec, m: Manifest): string[] {
   const rules = rulesFor(m)[key];
   return [
     ...checkTensors(key, 'input', spec.inputs, rules.inputs, 'float32'),

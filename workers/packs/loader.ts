@@ -16,7 +16,7 @@ import type { FetchFn } from './fetch-file';
 import { verifyFile } from './integrity';
 import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget, type PackFile } from './limits';
 import type { GraphName } from './manifest';
-import type { AnyManifest } from './manifest-v2';
+import type { AnyManifest, GraphNameV2 } from './manifest-v2';
 import { parseManifest } from './parse';
 import { checkQuota, PERSIST_THRESHOLD_BYTES, type StorageEstimator } from './quota';
 import { DownloadRate } from './rate';
@@ -26,7 +26,7 @@ export interface LoadedPack {
   /** Absolute URL of the pack folder, ending in `/`. */
   baseUrl: string;
   /** Model bytes of every graph the page uses (all but `judge`) that `only` selected. */
-  graphs: Partial<Record<GraphName, Uint8Array>>;
+  graphs: Partial<Record<GraphName | GraphNameV2, Uint8Array>>;
   /** Every loaded file by its path in the pack (graphs too; version 2: external data, tokenizer…). */
   files: Map<string, Uint8Array>;
   /** The whole pack's bytes (what it costs to store), whatever `only` selected. */
@@ -129,7 +129,7 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
     opts.onStorage?.(storage);
   };
 
-  const graphs: Partial<Record<GraphName, Uint8Array>> = {};
+  const graphs: Partial<Record<GraphName | GraphNameV2, Uint8Array>> = {};
   const files = new Map<string, Uint8Array>();
   const rate = new DownloadRate(opts.now);
   let done = 0;
@@ -186,7 +186,7 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
     }
     done += ref.bytes;
     files.set(ref.file, bytes);
-    if (ref.graph !== null) graphs[ref.graph as GraphName] = bytes;
+    if (ref.graph !== null) graphs[ref.graph as GraphName | GraphNameV2] = bytes;
   }
   return { manifest, baseUrl, graphs, files, totalBytes: packBytes, downloadedBytes, storage };
 }

@@ -6,7 +6,7 @@
  */
 import { fmtShape, graphIoProblems, graphIoProblemsV2, type GraphKey } from './graph-io';
 import type { Manifest } from './manifest';
-import { GRAPH_NAMES_V2, graphFilesV2, type ManifestV2 } from './manifest-v2';
+import { graphFilesV2, graphsOfV2, type ManifestV2 } from './manifest-v2';
 
 /** Returns human-readable problems; empty when the manifest is consistent. */
 export function checkManifest(m: Manifest): string[] {
@@ -55,6 +55,13 @@ export function checkManifestV2(m: ManifestV2): string[] {
   const t = m.tokenizer;
   if (t.bos === t.eos) problems.push('tokenizer: bos and eos must be distinct ids');
   if (m.scheduler.betaStart >= m.scheduler.betaEnd) problems.push('scheduler.betaStart must be below betaEnd');
+  if (m.scheduler.type === 'lcm') {
+    const { originalSteps, trainTimesteps } = m.scheduler;
+    if (originalSteps > trainTimesteps)
+      problems.push(`scheduler.originalSteps ${originalSteps} exceeds trainTimesteps ${trainTimesteps}`);
+    if (m.defaults.steps > originalSteps)
+      problems.push(`defaults.steps ${m.defaults.steps} exceeds the LCM schedule's originalSteps ${originalSteps}`);
+  }
 
   const [C, H, W] = m.latent.shape;
   if (m.preview.factors.length !== C)
@@ -70,12 +77,12 @@ export function checkManifestV2(m: ManifestV2): string[] {
       `adapter.uncondImageTokens.shape ${fmtShape(m.adapter.uncondImageTokens.shape)} must be [1, imageTokens, imageTokenDim]`,
     );
 
-  for (const key of GRAPH_NAMES_V2) problems.push(...graphIoProblemsV2(key, m.graphs[key], m));
+  for (const [key, spec] of graphsOfV2(m)) problems.push(...graphIoProblemsV2(key, spec, m));
 
   if (!m.modes.includes(m.defaults.mode)) problems.push(`defaults.mode "${m.defaults.mode}" is not one of modes`);
   // Every file the engine reads must carry a size and hash in `files`, and be listed once.
   const needed = [
-    ...GRAPH_NAMES_V2.flatMap((k) => graphFilesV2(m.graphs[k])),
+    ...graphsOfV2(m).flatMap(([, spec]) => graphFilesV2(spec)),
     t.vocab,
     t.merges,
     m.adapter.uncondImageTokens.file,

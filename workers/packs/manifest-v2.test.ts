@@ -11,6 +11,30 @@ async function goodJson(): Promise<Record<string, unknown>> {
   return structuredClone(manifest) as unknown as Record<string, unknown>;
 }
 
+/** The fixture as `--taesd --lcm-lora` would write it: a previewDecoder graph and an LCM scheduler. */
+async function withPreviewDecoderAndLcm(): Promise<Record<string, unknown>> {
+  const json = await goodJson();
+  const f32 = (name: string, shape: number[]) => ({ name, dtype: 'float32', shape });
+  (json.graphs as Record<string, unknown>).previewDecoder = {
+    file: 'preview_decoder.onnx',
+    inputs: [f32('latent', [1, 4, 16, 16])],
+    outputs: [f32('image', [1, 3, 128, 128])],
+  };
+  (json.files as Record<string, unknown>)['preview_decoder.onnx'] = { bytes: 4_900_000, sha256: 'a'.repeat(64) };
+  json.scheduler = {
+    type: 'lcm',
+    trainTimesteps: 1000,
+    betaSchedule: 'scaled_linear',
+    betaStart: 0.00085,
+    betaEnd: 0.012,
+    prediction: 'epsilon',
+    originalSteps: 50,
+    timestepScaling: 10,
+  };
+  (json.defaults as Record<string, unknown>).steps = 4;
+  return json;
+}
+
 function packError(fn: () => unknown): EngineError {
   try {
     fn();
@@ -75,6 +99,30 @@ describe('format version 2 manifests', () => {
     expect(packError(() => validateManifest(json)).message).toMatch(
       /unet: output "word_attention" has shape \[batch, 2, 8, 8\], expected \[\*, 1, 8, 8\]/,
     );
+  });
+
+  it('accepts a TAESD preview decoder and an LCM sampler (what --taesd / --lcm-lora write)', async () => {
+    const json = await withPreviewDecoderAndLcm();
+    const m = parseManifest(JSON.stringify(json));
+    if (m.formatVersion !== 2) throw new Error('unreachable');
+    expect(m.graphs.previewDecoder?.file).toBe('preview_decoder.onnx');
+    expect(m.scheduler.type).toBe('lcm');
+  });
+
+  it('checks the preview decoder like any graph: its I/O, its file, and the LCM fields', async () => {
+    const bad = await withPreviewDecoderAndLcm();
+    const graphs = bad.graphs as Record<string, { outputs: { shape: unknown[] }[] }>;
+    graphs.previewDecoder!.outputs[0]!.shape = [1, 3, 64, 64];
+    delete (bad.files as Record<string, unknown>)['preview_decoder.onnx'];
+    const msg = packError(() => validateManifest(bad)).message;
+    expect(msg).toMatch(/previewDecoder: output "image" has shape \[1, 3, 64, 64\], expected \[1, 3, 128, 128\]/);
+    expect(msg).toMatch(/files: "preview_decoder\.onnx" has no size and sha256/);
+    const steps = await withPreviewDecoderAndLcm();
+    (steps.defaults as Record<string, unknown>).steps = 60;
+    expect(packError(() => validateManifest(steps)).message).toMatch(/defaults\.steps 60 exceeds .* originalSteps 50/);
+    const extra = await withPreviewDecoderAndLcm();
+    (extra.scheduler as Record<string, unknown>).timestepSpacing = 'leading'; // a DDIM field
+    expect(packError(() => validateManifest(extra)).message).toMatch(/timestepSpacing/);
   });
 
   it('loads every file (external data, tokenizer) verified by size and SHA-256', async () => {

@@ -32,8 +32,26 @@ export const graphSpecV2 = z.strictObject({
 });
 export type GraphSpecV2 = z.infer<typeof graphSpecV2>;
 
+/** The graphs every version-2 pack has, then the optional ones (`previewDecoder`: TAESD). */
 export const GRAPH_NAMES_V2 = ['textEncoder', 'imageEncoder', 'unet', 'decoder'] as const;
-export type GraphNameV2 = (typeof GRAPH_NAMES_V2)[number];
+export const OPTIONAL_GRAPH_NAMES_V2 = ['previewDecoder'] as const;
+export type GraphNameV2 = (typeof GRAPH_NAMES_V2)[number] | (typeof OPTIONAL_GRAPH_NAMES_V2)[number];
+
+/**
+ * LCM (diffusers' LCMScheduler, for packs with LCM-LoRA fused into the UNet): the betas and
+ * prediction of the checkpoint, timesteps drawn from the distillation's `originalSteps`-step
+ * schedule, boundary-condition scalings with `timestepScaling`, fresh noise between steps.
+ */
+export const lcmSchedulerSchema = z.strictObject({
+  type: z.literal('lcm'),
+  trainTimesteps: posInt,
+  betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
+  betaStart: z.number().positive(),
+  betaEnd: z.number().positive().lt(1),
+  prediction: z.enum(['epsilon', 'v_prediction']),
+  originalSteps: posInt,
+  timestepScaling: z.number().positive(),
+});
 
 /** Modes a version-2 pack may offer: no `realcustom` (no scoring module). */
 export const MODES_V2 = ['text', 'global', 'masked-global'] as const satisfies readonly Mode[];
@@ -57,7 +75,7 @@ export const manifestV2Schema = z.strictObject({
     bias: rgb,
   }),
 
-  scheduler: schedulerSchema,
+  scheduler: z.discriminatedUnion('type', [schedulerSchema, lcmSchedulerSchema]),
 
   tokenizer: z.strictObject({
     type: z.literal('clip-bpe'),
@@ -92,6 +110,8 @@ export const manifestV2Schema = z.strictObject({
     imageEncoder: graphSpecV2,
     unet: graphSpecV2,
     decoder: graphSpecV2,
+    /** TAESD: the diffusion-space latent → image, for live previews (the VAE still makes the image). */
+    previewDecoder: graphSpecV2.optional(),
   }),
   files: z.record(packPath, z.strictObject({ bytes: posInt, sha256: sha256Hex })),
 
@@ -105,6 +125,8 @@ export const manifestV2Schema = z.strictObject({
       sd: z.string(),
       ipAdapter: z.string(),
       imageEncoder: z.string(),
+      lcmLora: z.string().optional(),
+      taesd: z.string().optional(),
       keys: z.record(z.string(), z.strictObject({ used: nonNegInt, notNeeded: nonNegInt })),
     })
     .optional(),
@@ -117,6 +139,14 @@ export type AnyManifest = Manifest | ManifestV2;
 
 export function isV2(m: AnyManifest): m is ManifestV2 {
   return m.formatVersion === 2;
+}
+
+/** The graphs this pack lists, required then optional, with their specs. */
+export function graphsOfV2(m: ManifestV2): [GraphNameV2, GraphSpecV2][] {
+  return [...GRAPH_NAMES_V2, ...OPTIONAL_GRAPH_NAMES_V2].flatMap((k) => {
+    const spec = m.graphs[k];
+    return spec === undefined ? [] : [[k, spec] as [GraphNameV2, GraphSpecV2]];
+  });
 }
 
 /** Every file a version-2 graph needs: the .onnx file, then its external data. */

@@ -90,6 +90,25 @@ describe('helper graphs on onnxruntime-node', () => {
     }
   });
 
+  it("step with noise adds scale·z (LCM's fresh noise); without it the update is unchanged", async () => {
+    const rows = gaussian(6, 2 * 8);
+    const x = gaussian(7, 8);
+    const zs = gaussian(8, 8);
+    const weights = [0.4, 0.6];
+    const out = backend.float32(rows, [2, 2, 2, 2]);
+    const latent = backend.float32(x, [1, 2, 2, 2]);
+    const z = backend.float32(zs, [1, 2, 2, 2]);
+    const coef = { a: 0.8, b: -0.6 };
+    const plain = await helpers.step([out], weights, latent, coef, 2);
+    const noised = await helpers.step([out], weights, latent, coef, 2, { z, scale: 0.35 });
+    const base = ddimUpdate({ timestep: 0, alphaBar: 0, alphaBarPrev: 0, ...coef }, x, combineRows(rows, weights));
+    expectClose(await backend.read(plain.next), base);
+    const want = Float32Array.from(base, (v, i) => v + 0.35 * zs[i]!);
+    expectClose(await backend.read(noised.next), want);
+    expectClose(await backend.read(noised.nextTiled), Float32Array.from([...want, ...want]));
+    for (const t of [out, latent, z, ...Object.values(plain), ...Object.values(noised)]) backend.dispose(t);
+  });
+
   for (const binary of [false, true]) {
     it(`mask: mean over layers, top γ, ${binary ? 'binary' : 'divided by max'}; per-layer maps`, async () => {
       const n = LAYERS * H * W;

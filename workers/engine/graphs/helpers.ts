@@ -79,8 +79,9 @@ export class HelperGraphs {
   }
 
   /**
-   * Guided DDIM update; `outputs` are one or two model_output tensors whose rows match
-   * `weights`. Also returns the new latent tiled to `nextBatch` rows for the next step.
+   * Guided sampler update a·latent + b·ε (+ scale·z: LCM's fresh noise, a [1, C, h, w] device
+   * tensor); `outputs` are one or two model_output tensors whose rows match `weights`. Also
+   * returns the new latent tiled to `nextBatch` rows for the next step.
    */
   async step(
     outputs: readonly [TensorHandle] | readonly [TensorHandle, TensorHandle],
@@ -88,16 +89,19 @@ export class HelperGraphs {
     latent: TensorHandle,
     coefficients: { a: number; b: number },
     nextBatch: number,
+    noise: { z: TensorHandle; scale: number } | null = null,
   ): Promise<{ next: TensorHandle; nextTiled: TensorHandle; nonfinite: TensorHandle }> {
     const rows: Record<string, TensorHandle> =
       outputs.length === 1 ? { model_output: outputs[0] } : { output_a: outputs[0], output_b: outputs[1] };
     const out = await this.run(
       outputs.length === 1 ? 'stepOne' : 'stepTwo',
-      { ...rows, latent },
+      { ...rows, latent, ...(noise && { noise: noise.z }) },
       {
         weights: this.floats(weights),
         a: this.floats([coefficients.a]),
         b: this.floats([coefficients.b]),
+        ...(noise === null && { noise: this.backend.float32(new Float32Array(1), [1, 1, 1, 1]) }),
+        noise_scale: this.floats([noise?.scale ?? 0]),
         tile_shape: this.ints([nextBatch, 1, 1, 1]),
       },
     );

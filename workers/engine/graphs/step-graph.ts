@@ -1,7 +1,8 @@
 /**
- * The per-step GPU graph: guidance combination + DDIM update, so the latent never leaves
- * the device. ε = Σ_b weights[b]·model_output[b]; next = a·latent + b·ε (see scheduler.ts
- * for why DDIM is two scalars). `nonfinite` is Σ(next·0): 0 when every value is finite,
+ * The per-step GPU graph: guidance combination + sampler update, so the latent never leaves
+ * the device. ε = Σ_b weights[b]·model_output[b]; next = a·latent + b·ε + noise_scale·noise
+ * (sampler.ts: DDIM is two scalars; LCM adds fresh noise, which DDIM feeds as a [1, 1, 1, 1]
+ * zero that broadcasts). `nonfinite` is Σ(next·0): 0 when every value is finite,
  * NaN otherwise; reading it costs 4 bytes, so the engine checks the latent cheaply.
  * `next_tiled` is the new latent already tiled to the next step's batch (`tile_shape` =
  * [B, 1, 1, 1]), which saves a separate expand run per step.
@@ -31,11 +32,14 @@ export function buildStepGraph(variant: StepVariant): Uint8Array {
   const latent = g.input('latent', 'float', [1, 'c', 'h', 'w']);
   const a = g.input('a', 'float', [1]);
   const b = g.input('b', 'float', [1]);
+  const noise = g.input('noise', 'float', ['noise_batch', 'noise_c', 'noise_h', 'noise_w']);
+  const noiseScale = g.input('noise_scale', 'float', [1]);
   const tileShape = g.input('tile_shape', 'int64', [4]);
 
   const w4 = g.op('Unsqueeze', [weights, g.ints([1, 2, 3])]);
   const guided = g.op('ReduceSum', [g.op('Mul', [rows, w4]), g.ints([0])], { keepdims: 1 });
-  const next = g.op('Add', [g.op('Mul', [latent, a]), g.op('Mul', [guided, b])]);
+  const update = g.op('Add', [g.op('Mul', [latent, a]), g.op('Mul', [guided, b])]);
+  const next = g.op('Add', [update, g.op('Mul', [noise, noiseScale])]);
   const nonfinite = g.op('ReduceSum', [g.op('Mul', [next, g.scalar(0)])], { keepdims: 0 });
 
   g.output('next_latent', next, 'float', [1, 'c', 'h', 'w']);
