@@ -4,7 +4,7 @@
  * before downloading it):
  *
  *   npx tsx tools/bench-sd-browser.ts --pack /tmp/sd-full-pack [--graph unet] [--eps wasm,webgpu]
- *       [--threads 1] [--runs 1] [--timeout 1800] [--port 4190] [--json out.json]
+ *       [--threads 1] [--runs 1] [--timeout 1800] [--no-gpu-watchdog] [--port 4190] [--json out.json]
  *
  * It serves a minimal page (COOP/COEP, so WASM threads are allowed), onnxruntime-web's files
  * from node_modules and the pack folder from a local HTTP server, and launches /usr/bin/chromium
@@ -34,7 +34,10 @@ const { values: flags } = parseArgs({
     eps: { type: 'string', default: 'wasm,webgpu' },
     threads: { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' },
+    // Seconds per EP, from launch to the page's answer.
     timeout: { type: 'string', default: '1800' },
+    // Chromium's --disable-gpu-watchdog: one long SwiftShader dispatch is not taken for a hung GPU process.
+    'no-gpu-watchdog': { type: 'boolean', default: false },
     port: { type: 'string', default: '4190' },
     chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     json: { type: 'string' },
@@ -241,21 +244,33 @@ for (const ep of flags.eps.split(',') as ('wasm' | 'webgpu')[]) {
   const browser = await chromium.launch({
     executablePath: flags.chromium,
     headless: true,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      ...(flags['no-gpu-watchdog'] ? ['--disable-gpu-watchdog'] : []),
+    ],
   });
   const stopWatching = watchMemory();
   const consoleLines: string[] = [];
   let crashed = '';
+  browser.on('disconnected', () => (crashed ||= 'the browser closed'));
   const started = performance.now();
   let result: PageResult;
   try {
     const page = await browser.newPage();
-    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`.slice(0, 600)));
+    page.on('console', (m) => {
+      consoleLines.push(`${m.type()}: ${m.text()}`.slice(0, 600));
+      // The stages as they come, with the wall time, so a run that never answers still tells where it was.
+      if (m.text().startsWith('bench: '))
+        console.log(`  ${ep} ${((performance.now() - started) / 1000).toFixed(0)} s: ${m.text()}`);
+    });
     page.on('crash', () => (crashed = 'the page crashed (renderer process gone)'));
     page.setDefaultTimeout(Number(flags.timeout) * 1000);
     await page.goto(`http://localhost:${flags.port}/`);
     await page.waitForFunction(() => 'benchGraph' in globalThis);
-    result = await page.evaluate(
+    const answer = page.evaluate(
       (args) => (globalThis as unknown as { benchGraph(a: unknown): Promise<PageResult> }).benchGraph(args),
       {
         ep,
@@ -269,9 +284,19 @@ for (const ep of flags.eps.split(',') as ('wasm' | 'webgpu')[]) {
         feeds,
       },
     );
+    answer.catch(() => undefined); // its rejection after a timeout is not an unhandled one
+    // A lost GPU process can leave the page waiting for ever: the EP's time limit ends it.
+    result = await Promise.race([
+      answer,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${flags.timeout} s`)), Number(flags.timeout) * 1000),
+      ),
+    ]);
   } catch (e) {
+    const lastStage = consoleLines.filter((line) => line.startsWith('log: bench: ')).at(-1);
     result = {
       ep,
+      stage: lastStage?.replace(/^log: bench: (.*) at .*$/, '$1') ?? '?',
       error: `${crashed || 'the page did not answer'}: ${e instanceof Error ? e.message.split('\n')[0] : e}`,
     };
   }
