@@ -91,6 +91,8 @@ window.benchGraph = async ({ ep, threads, runs, model, externalData, feeds }) =>
       ...(externalData && { externalData: [externalData] }),
     });
     out.createMs = performance.now() - t;
+    // A lost device (a GPU process gone) is no exception either: its reason goes to the console.
+    ort.env.webgpu?.device?.lost?.then((info) => console.log('bench: device lost (' + info.reason + '): ' + info.message));
     const tensors = {};
     for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.dtype, Float32Array.from(f.data), f.dims);
     for (let i = 0; i < runs; i++) {
@@ -285,9 +287,14 @@ for (const ep of flags.eps.split(',') as ('wasm' | 'webgpu')[]) {
       },
     );
     answer.catch(() => undefined); // its rejection after a timeout is not an unhandled one
-    // A lost GPU process can leave the page waiting for ever: the EP's time limit ends it.
+    // A lost GPU process can leave the page waiting for ever: the lost device, or the EP's time limit, ends it.
     result = await Promise.race([
       answer,
+      new Promise<never>((_, reject) =>
+        page.on('console', (m) => {
+          if (m.text().startsWith('bench: device lost')) reject(new Error(m.text().slice('bench: '.length)));
+        }),
+      ),
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error(`no answer within ${flags.timeout} s`)), Number(flags.timeout) * 1000),
       ),
