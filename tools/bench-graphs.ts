@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import * as native from 'onnxruntime-node';
 import { loadOrt } from '../workers/runtime/ort-env';
 import { sessionOptions } from '../workers/runtime/session-options';
+import { makeFeeds, median, type IoSpec } from './bench-feeds';
 import { countNodes } from './onnx-nodes';
 
 const { values: flags } = parseArgs({
@@ -59,11 +60,6 @@ const ENGINE_BATCHES: Record<string, number[]> = {
 };
 const only = flags.graphs?.split(',');
 
-interface IoSpec {
-  name: string;
-  dtype: 'float32' | 'int64';
-  shape: (number | string)[];
-}
 interface GraphRef {
   file: string;
   inputs: IoSpec[];
@@ -73,44 +69,10 @@ interface Manifest {
   tokenizer: { vocab: string[] };
 }
 
-type AnyTensor = native.Tensor | InstanceType<typeof web.Tensor>;
 interface Timed {
   label: string;
   run: () => Promise<unknown>;
   times: number[];
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-/** Plausible, deterministic inputs: token ids inside the vocabulary, smooth floats elsewhere. */
-function makeFeeds<T extends AnyTensor>(
-  inputs: IoSpec[],
-  batch: number,
-  vocab: number,
-  make: (dtype: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]) => T,
-): Record<string, T> {
-  const feeds: Record<string, T> = {};
-  for (const input of inputs) {
-    const dims = input.shape.map((d) => (typeof d === 'number' ? d : batch));
-    const n = dims.reduce((a, b) => a * b, 1);
-    feeds[input.name] =
-      input.dtype === 'int64'
-        ? make(
-            'int64',
-            BigInt64Array.from({ length: n }, (_, i) => BigInt((i * 7) % vocab)),
-            dims,
-          )
-        : make(
-            'float32',
-            Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.5 + 0.5),
-            dims,
-          );
-  }
-  return feeds;
 }
 
 /** Runs until warm, then times `runs` rounds; each round runs every variant once, in turn. */

@@ -5,7 +5,7 @@
  *   npx tsx tools/bench-sd-graphs.ts --pack /tmp/sd-full-pack [--graphs unet] [--batches 1,2,3]
  *       [--runs 2] [--threads 2] [--json out.json]
  *
- * Inputs are deterministic and plausible (token ids inside the vocabulary, smooth floats);
+ * Inputs are deterministic and plausible (tools/bench-feeds.ts: token ids inside the vocabulary, smooth floats);
  * the graphs read their external data (`*.onnx.data`) from the pack folder. For the
  * full-size packs `models.make_random_sd --config full` + `models.convert` make (docs/performance.md).
  */
@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
+import { makeFeeds, median, type IoSpec } from './bench-feeds';
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,11 +27,6 @@ const { values: flags } = parseArgs({
   },
 });
 
-interface IoSpec {
-  name: string;
-  dtype: 'float32' | 'int64';
-  shape: (number | string)[];
-}
 const manifest = JSON.parse(readFileSync(join(flags.pack, 'pack.json'), 'utf8')) as {
   formatVersion: number;
   graphs: Record<string, { file: string; inputs: IoSpec[] }>;
@@ -46,34 +42,12 @@ function peakMb(): number {
   return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
 }
 
-function feeds(inputs: IoSpec[], batch: number): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {};
-  for (const input of inputs) {
-    const dims = input.shape.map((d) => (typeof d === 'number' ? d : batch));
-    const n = dims.reduce((a, b) => a * b, 1);
-    out[input.name] =
-      input.dtype === 'int64'
-        ? new ort.Tensor(
-            'int64',
-            BigInt64Array.from({ length: n }, (_, i) => BigInt((i * 7) % manifest.tokenizer.bos)),
-            dims,
-          )
-        : new ort.Tensor(
-            'float32',
-            Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.5),
-            dims,
-          );
-  }
-  return out;
-}
-
 /** The graph file and its external data, MB. */
 function graphMb(file: string): number {
   const path = join(flags.pack, file);
   return (statSync(path).size + (existsSync(`${path}.data`) ? statSync(`${path}.data`).size : 0)) / 1e6;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const rows: Record<string, unknown>[] = [];
 console.log(`pack ${flags.pack}, ${flags.threads} threads, load average ${loadavg()[0]!.toFixed(1)}`);
 for (const name of flags.graphs.split(',')) {
@@ -87,7 +61,7 @@ for (const name of flags.graphs.split(',')) {
   const createMs = performance.now() - start;
   const dynamic = spec.inputs.some((i) => i.shape.includes('batch'));
   for (const batch of dynamic ? flags.batches.split(',').map(Number) : [1]) {
-    const f = feeds(spec.inputs, batch);
+    const f = makeFeeds(spec.inputs, batch, manifest.tokenizer.bos, (t, d, dims) => new ort.Tensor(t, d, dims));
     const times: number[] = [];
     for (let i = 0; i <= Number(flags.runs); i++) {
       const t = performance.now();

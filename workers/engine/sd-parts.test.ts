@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeBackend } from '../../tools/node-backend';
 import type { Params } from '../protocol';
 import { HelperGraphs } from './graphs/helpers';
+import { buildLatentRgbGraph } from './graphs/preview-graph';
 import { upscaleRgba } from './image';
 import { planFor } from './modes';
 import { Scope } from './scope';
@@ -51,6 +52,13 @@ describe('latent → RGB preview', () => {
     backend.dispose(x);
     backend.dispose(y);
     expect(backend.liveTensors).toBe(0);
+  });
+
+  it("spells out the Conv's geometry (the WebGPU EP fails a Conv without it: 'dilations should be 2D')", () => {
+    // Found by e2e/sd-pack.spec.ts on WebGPU; onnxruntime-node fills the defaults in, so only the
+    // graph's bytes show it here: each attribute name is in the serialized node.
+    const text = new TextDecoder('latin1').decode(buildLatentRgbGraph({ factors: FACTORS, bias: BIAS }));
+    for (const attr of ['kernel_shape', 'strides', 'pads', 'dilations']) expect(text).toContain(attr);
   });
 
   it('is absent for packs without a projection', async () => {

@@ -20,11 +20,13 @@ export function buildLatentRgbGraph({ factors, bias }: LatentRgb): Uint8Array {
   const g = new GraphBuilder('engine-latent-rgb');
   // Conv weight [3, C, 1, 1]: output channel c, input channel k = factors[k][c].
   const weight = Array.from({ length: 3 * channels }, (_, i) => factors[i % channels]![Math.floor(i / channels)]!);
-  const y = g.op('Conv', [
-    g.input('latent', 'float', [1, channels, 'h', 'w']),
-    g.floats(weight, [3, channels, 1, 1]),
-    g.floats(bias, [3]),
-  ]);
+  // Every geometry attribute spelled out, defaults included: onnxruntime-web's WebGPU Conv
+  // fails a Conv without them at its first run ("dilations should be 2D").
+  const y = g.op(
+    'Conv',
+    [g.input('latent', 'float', [1, channels, 'h', 'w']), g.floats(weight, [3, channels, 1, 1]), g.floats(bias, [3])],
+    { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] },
+  );
   g.output('rgb', y, 'float', [1, 3, 'h', 'w']);
   return g.build();
 }
