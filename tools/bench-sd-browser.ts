@@ -300,7 +300,7 @@ for (const ep of flags.eps.split(',') as ('wasm' | 'webgpu')[]) {
       ),
     ]);
   } catch (e) {
-    const lastStage = consoleLines.filter((line) => line.startsWith('log: bench: ')).at(-1);
+    const lastStage = consoleLines.filter((line) => /^log: bench: .* at \d+ ms$/.test(line)).at(-1);
     result = {
       ep,
       stage: lastStage?.replace(/^log: bench: (.*) at .*$/, '$1') ?? '?',
