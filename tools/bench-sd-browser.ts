@@ -295,12 +295,16 @@ for (const ep of flags.eps.split(',') as ('wasm' | 'webgpu')[]) {
           if (m.text().startsWith('bench: device lost')) reject(new Error(m.text().slice('bench: '.length)));
         }),
       ),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer within ${flags.timeout} s`)), Number(flags.timeout) * 1000),
-      ),
+      new Promise<never>((_, reject) => {
+        // unref: the limit must not keep this process alive once every EP is done
+        setTimeout(
+          () => reject(new Error(`no answer within ${flags.timeout} s`)),
+          Number(flags.timeout) * 1000,
+        ).unref();
+      }),
     ]);
   } catch (e) {
-    const lastStage = consoleLines.filter((line) => line.startsWith('log: bench: ')).at(-1);
+    const lastStage = consoleLines.filter((line) => /^log: bench: .* at \d+ ms$/.test(line)).at(-1);
     result = {
       ep,
       stage: lastStage?.replace(/^log: bench: (.*) at .*$/, '$1') ?? '?',
@@ -333,6 +337,7 @@ for (const ep of flags.eps.split(',') as ('wasm' | 'webgpu')[]) {
       (row.error ? `\n  console (first and last lines):\n    ${row.console.join('\n    ')}` : ''),
   );
 }
+server.closeAllConnections();
 server.close();
 if (flags.json)
   writeFileSync(
