@@ -82,6 +82,8 @@ test('the SD test pack runs a masked-global job on WASM, streaming masks, ending
   await expect(page.getByTestId('pack-model-license')).toContainText('CreativeML OpenRAIL-M');
   await expect(page.getByTestId('pack-model-guidance')).toContainText(/mask .*guides a global IP-Adapter/);
   await expect(page.getByTestId('pack-model-guidance')).toContainText('training-free');
+  // CLIP's tokenizer reads any word: the pack card must not list "0 words".
+  await expect(page.getByTestId('pack-card-words')).toContainText('reads any words');
   await card.locator('summary').click();
   await runJob(page, testInfo, 'wasm', 3, 240_000);
 });

@@ -14,9 +14,8 @@ export function PackCard() {
       </summary>
       <p>{facts.trainedOn}</p>
       <p>{facts.size}</p>
-      <p>
-        Its {facts.words.length} words: <span className="pack-card__words">{facts.words.join(', ')}</span>. Other words
-        are not understood.
+      <p className="pack-card__words" data-testid="pack-card-words">
+        {facts.wordsLine}
       </p>
       <p>{facts.reference.will}</p>
       <p>{facts.reference.willNot}</p>
