@@ -37,6 +37,8 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, default=800)
     ap.add_argument("--variants", default="base,wide,lr2e-3,minsnr5")
+    ap.add_argument("--init", default=None,
+                    help="a UNet checkpoint to continue from (each variant trains --steps more; same shapes only)")
     args = ap.parse_args(argv)
     src, out = Path(args.workdir).resolve(), Path(args.out)
     res_path = out / "ablate_unet.json"
@@ -45,9 +47,16 @@ def main(argv=None):
     n_test = 256 if args.config == "full" else len(test["ids"])
     for name in args.variants.split(","):
         cfg = get_cfg(args.config)
-        cfg.update(VARIANTS[name], max_steps=args.steps, snapshot_step=10 ** 9)
         wd = out / name
         wd.mkdir(parents=True, exist_ok=True)
+        start = 0
+        if args.init and not (wd / "unet.pt").exists():
+            ck = torch.load(args.init)
+            ck["done"] = False
+            torch.save(ck, wd / "unet.pt")
+        if args.init:
+            start = torch.load(args.init)["step"]
+        cfg.update(VARIANTS[name], max_steps=start + args.steps, snapshot_step=10 ** 9)
         for f in ("data_train.npz", "encoders.pt"):
             if not (wd / f).exists():
                 os.symlink(src / f, wd / f)
@@ -58,7 +67,8 @@ def main(argv=None):
         te.load_state_dict(s["ema"]["text"])
         unet.load_state_dict(s["ema"]["unet"])
         err = x0_error(te.eval(), unet.eval(), test, n=n_test)
-        R[name] = dict(overrides=VARIANTS[name], steps=s["step"], seconds_per_step=s["elapsed"] / max(1, s["step"]),
+        per_step = None if args.init else s["elapsed"] / max(1, s["step"])  # a continuation's elapsed includes the old run
+        R[name] = dict(overrides=VARIANTS[name], steps=s["step"] - start, init=args.init, seconds_per_step=per_step,
                        params=sum(p.numel() for p in unet.parameters()), x0_error=err, wall=time.time() - t0)
         print(name, json.dumps(R[name]), flush=True)
         res_path.write_text(json.dumps(R, indent=1))

@@ -32,3 +32,8 @@ def test_unet_ablation_tiny(tmp_path):
     for r in res.values():
         assert r["steps"] == 2 and all(0 < e < 10 for e in r["x0_error"].values())
     assert res["base"]["x0_error"] != res["minsnr5"]["x0_error"]  # the weighting changed the training
+    # continuing from a checkpoint: 2 more steps from the base variant's 2
+    ablate(["--config", "tiny", "--workdir", str(wd), "--out", str(tmp_path / "cont"), "--steps", "2",
+            "--variants", "lr2e-3", "--init", str(tmp_path / "ab" / "base" / "unet.pt")])
+    cont = json.loads((tmp_path / "cont" / "ablate_unet.json").read_text())["lr2e-3"]
+    assert cont["steps"] == 2 and cont["x0_error"] != res["base"]["x0_error"]
