@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PackStorage } from '../../workers/protocol';
+import { packStorage } from './pack-storage-fixture';
 import { packStorageNote } from './pack-storage-note';
 
-const storage = (over: Partial<PackStorage>): PackStorage => ({
-  store: 'opfs',
-  storedBytes: 0,
-  neededBytes: 0,
-  availableBytes: null,
-  persistWanted: false,
-  persisted: null,
-  warnings: [],
-  ...over,
-});
+const storage = packStorage;
 
 describe('packStorageNote', () => {
   it('says whether a large pack is kept persistently', () => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { create } from 'zustand';
 import type { PackStorage, PackSummary } from '../../workers/protocol';
+import { packStorage } from '../lib/pack-storage-fixture';
 import { createPackSlice, type PackSlice, type PackState } from './pack-slice';
 
-const storage = (warnings: string[]): PackStorage => ({
-  store: 'opfs',
-  storedBytes: 0,
-  neededBytes: 0,
-  availableBytes: null,
-  persistWanted: false,
-  persisted: null,
-  warnings,
-});
+const storage = (warnings: string[]): PackStorage => packStorage({ warnings });
 
 const done = (s: PackStorage): PackState => ({
   status: 'done',

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryScalings, lcmPlan, lcmTimesteps, type LcmConfig } from './lcm';
 import { maxSteps, samplerPlan } from './sampler';
+import { SD15_DDIM } from '../testing/pack-v2-fixture';
 
 const SD15: LcmConfig = {
   type: 'lcm',
@@ -123,20 +124,7 @@ describe('LCM scheduler (diffusers LCMScheduler)', () => {
     const lcm = samplerPlan(SD15, 4);
     expect(lcm.map((s) => s.noise > 0)).toEqual([true, true, true, false]);
     expect(lcm[0]!.preview).toEqual(lcmPlan(SD15, 4)[0]!.denoised);
-    const ddim = samplerPlan(
-      {
-        type: 'ddim',
-        trainTimesteps: 1000,
-        betaSchedule: 'scaled_linear',
-        betaStart: 0.00085,
-        betaEnd: 0.012,
-        prediction: 'epsilon',
-        timestepSpacing: 'leading',
-        stepsOffset: 1,
-        setAlphaToOne: false,
-      },
-      4,
-    );
+    const ddim = samplerPlan(SD15_DDIM, 4);
     expect(ddim.map((s) => s.timestep)).toEqual([751, 501, 251, 1]);
     expect(ddim.every((s) => s.noise === 0)).toBe(true);
     // x̂₀ recovers x0 from x = √ᾱ·x0 + √(1−ᾱ)·ε with m = ε

@@ -10,6 +10,19 @@ import { fakeOnnx } from './pack-fixture';
 
 const f32 = (name: string, shape: (number | string)[]): TensorSpec => ({ name, dtype: 'float32', shape });
 
+/** SD-1.5's own DDIM scheduler (diffusers' scheduler_config.json), as converted packs carry it. */
+export const SD15_DDIM: ManifestV2['scheduler'] = {
+  type: 'ddim',
+  trainTimesteps: 1000,
+  betaSchedule: 'scaled_linear',
+  betaStart: 0.00085,
+  betaEnd: 0.012,
+  prediction: 'epsilon',
+  timestepSpacing: 'leading',
+  stepsOffset: 1,
+  setAlphaToOne: false,
+};
+
 export interface FixturePackV2 {
   manifest: ManifestV2;
   files: Map<string, Uint8Array>;
@@ -52,17 +65,7 @@ export async function makeFixturePackV2(opts: { dtype?: 'float32' | 'float16' } 
       ],
       bias: [0, 0, 0],
     },
-    scheduler: {
-      type: 'ddim',
-      trainTimesteps: 1000,
-      betaSchedule: 'scaled_linear',
-      betaStart: 0.00085,
-      betaEnd: 0.012,
-      prediction: 'epsilon',
-      timestepSpacing: 'leading',
-      stepsOffset: 1,
-      setAlphaToOne: false,
-    },
+    scheduler: SD15_DDIM,
     tokenizer: {
       type: 'clip-bpe',
       vocab: 'tokenizer/vocab.json',
