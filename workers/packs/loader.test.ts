@@ -112,6 +112,28 @@ describe('loadPack', () => {
     expect(second.graphs.unet).toEqual(files.get(manifest.graphs.unet.file));
   });
 
+  it('downloads a few files at once (never more than three), with progress that only grows', async () => {
+    const { files } = await makeFixturePack();
+    const inner = memoryFetch(BASE, files);
+    let inFlight = 0;
+    let most = 0;
+    const slow: typeof inner = async (url, init) => {
+      if (!url.endsWith('.onnx')) return inner(url, init);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5)); // the request's latency, while others are asked
+      const res = await inner(url, init);
+      inFlight--;
+      return res;
+    };
+    const progress: PackProgress[] = [];
+    const pack = await loadPack(BASE, { budget, fetchFn: slow, onProgress: (p) => progress.push(p) });
+    expect(most).toBe(3);
+    const loaded = progress.map((p) => p.loadedBytes);
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+    expect(loaded.at(-1)).toBe(pack.totalBytes);
+  });
+
   it('loads only the files `only` selects; progress counts them, totalBytes the whole pack', async () => {
     const { files, manifest } = await makeFixturePack();
     const requested: string[] = [];

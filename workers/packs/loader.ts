@@ -1,9 +1,9 @@
 /**
  * Loads a pack from a base URL: manifest (format version 1 or 2) → schema and consistency
  * checks → device features and size budget → the storage quota against the bytes still to
- * fetch (all before any download) → each file from the store or the network (download.ts:
- * resumed where an earlier download was cut short), verified by size and SHA-256, stored by
- * hash. A stored entry whose bytes no longer match its hash is dropped and refetched.
+ * fetch (all before any download) → each file from the store or the network, three at a time
+ * (download.ts: resumed where an earlier download was cut short), verified by size and
+ * SHA-256, stored by hash. A stored entry whose bytes no longer match its hash is dropped and refetched.
  * Runtime-agnostic: the worker passes the OPFS store (the Cache API where OPFS is missing),
  * Node may pass none; a folder on disk passes a FetchFn that reads its files
  * (folder-source.ts) and no store.
@@ -13,6 +13,7 @@ import type { PackProgress, PackStorage } from '../protocol';
 import type { BlobStore } from './blob-store';
 import { downloadFile } from './download';
 import type { FetchFn } from './fetch-file';
+import { inParallel } from './in-parallel';
 import { verifyFile } from './integrity';
 import { checkDeviceFeatures, checkPackSize, filesToLoad, type DeviceBudget, type PackFile } from './limits';
 import type { GraphName } from './manifest';
@@ -20,6 +21,9 @@ import type { AnyManifest, GraphNameV2 } from './manifest-v2';
 import { parseManifest } from './parse';
 import { checkQuota, PERSIST_THRESHOLD_BYTES, type StorageEstimator } from './quota';
 import { DownloadRate } from './rate';
+
+/** Files fetched or read at once: a browser's six connections per host, less what the page and runtime use. */
+const LOAD_CONCURRENCY = 3;
 
 export interface LoadedPack {
   manifest: AnyManifest;
@@ -129,64 +133,73 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
     opts.onStorage?.(storage);
   };
 
-  const graphs: Partial<Record<GraphName | GraphNameV2, Uint8Array>> = {};
-  const files = new Map<string, Uint8Array>();
   const rate = new DownloadRate(opts.now);
-  let done = 0;
+  // Bytes in hand per selected file (stored or arrived); the pack's loadedBytes is their sum.
+  const loaded = selected.map(() => 0);
+  const loadedSum = () => loaded.reduce((a, b) => a + b, 0);
   let downloadedBytes = 0;
   let networkBytes = 0; // this load's, as they arrive (downloadedBytes counts whole files)
   let resumedAtBytes: number | null = null;
-  const progress = (file: string, loadedBytes: number, fromCache: boolean) =>
+  const progress = (file: string, fromCache: boolean) =>
     opts.onProgress?.({
       file,
-      loadedBytes,
+      loadedBytes: loadedSum(),
       totalBytes,
       fromCache,
       resumedAtBytes,
       etaMs: rate.etaMs(neededBytes - networkBytes),
     });
 
-  for (const ref of selected) {
+  const loadOne = async (ref: PackFile, i: number): Promise<Uint8Array> => {
     if (opts.signal?.aborted) throw new EngineError('Cancelled', 'Pack loading was cancelled.');
-    let bytes = await store?.get(ref.sha256);
+    const bytes = await store?.get(ref.sha256);
     if (bytes) {
       try {
         await verifyFile(ref, bytes);
-        progress(ref.file, done + ref.bytes, true);
+        loaded[i] = ref.bytes;
+        progress(ref.file, true);
+        return bytes;
       } catch {
         // Stale or damaged entry (e.g. a write cut short): drop it and fetch a fresh copy.
         await store?.delete(ref.sha256);
-        bytes = null;
       }
     }
-    if (!bytes) {
-      let last = { loaded: 0, from: -1 };
-      const got = await downloadFile(ref, new URL(ref.file, baseUrl).href, {
-        store,
-        warn,
-        signal: opts.signal,
-        fetchFn: opts.fetchFn,
-        onBytes: (loaded, from) => {
-          const newBody = from !== last.from || loaded < last.loaded;
-          if (newBody && from > 0) resumedAtBytes ??= done + from;
-          // The server ignored the Range (or the resumed file was wrong): those bytes come again.
-          if (newBody && from === 0 && last.from > 0) {
-            neededBytes += last.from;
-            if (resumedAtBytes === done + last.from) resumedAtBytes = null;
-          }
-          const arrived = newBody ? loaded - from : loaded - last.loaded;
-          networkBytes += arrived;
-          rate.add(arrived);
-          last = { loaded, from };
-          progress(ref.file, done + loaded, false);
-        },
-      });
-      bytes = got.bytes;
-      downloadedBytes += got.networkBytes;
-    }
-    done += ref.bytes;
+    let last = { loaded: 0, from: -1 };
+    const got = await downloadFile(ref, new URL(ref.file, baseUrl).href, {
+      store,
+      warn,
+      signal: opts.signal,
+      fetchFn: opts.fetchFn,
+      onBytes: (now, from) => {
+        const newBody = from !== last.from || now < last.loaded;
+        loaded[i] = now;
+        if (newBody && from > 0) resumedAtBytes ??= loadedSum() - now + from;
+        // The server ignored the Range (or the resumed file was wrong): those bytes come again.
+        if (newBody && from === 0 && last.from > 0) {
+          neededBytes += last.from;
+          resumedAtBytes = null;
+        }
+        const arrived = newBody ? now - from : now - last.loaded;
+        networkBytes += arrived;
+        rate.add(arrived);
+        last = { loaded: now, from };
+        progress(ref.file, false);
+      },
+    });
+    downloadedBytes += got.networkBytes;
+    loaded[i] = ref.bytes;
+    return got.bytes;
+  };
+
+  // A few files at a time, in the manifest's order: a request's latency, the SHA-256 and the
+  // store's writes of one file overlap the bytes of the next (one at a time left the link idle).
+  const all = await inParallel(selected, LOAD_CONCURRENCY, loadOne);
+  const graphs: Partial<Record<GraphName | GraphNameV2, Uint8Array>> = {};
+  const files = new Map<string, Uint8Array>();
+  selected.forEach((ref, i) => {
+    const bytes = all[i]!;
     files.set(ref.file, bytes);
     if (ref.graph !== null) graphs[ref.graph as GraphName | GraphNameV2] = bytes;
-  }
+  });
   return { manifest, baseUrl, graphs, files, totalBytes: packBytes, downloadedBytes, storage };
 }

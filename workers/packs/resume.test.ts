@@ -163,7 +163,10 @@ describe('an interrupted download', () => {
     srv.wrongRangeStart = true;
     srv.requests.length = 0;
     const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
-    expect(graphRequests(srv.requests).slice(0, 2)).toEqual([`${VICTIM} bytes=${CUT}-`, VICTIM]);
+    expect(graphRequests(srv.requests).filter((r) => r.startsWith(VICTIM))).toEqual([
+      `${VICTIM} bytes=${CUT}-`,
+      VICTIM,
+    ]);
     expect(again.graphs.unet).toEqual(fileOf(files, VICTIM));
   });
 
@@ -174,7 +177,11 @@ describe('an interrupted download', () => {
     stored().get(`${sha}.part`)![100]! ^= 0xff; // damaged on disk
     srv.requests.length = 0;
     const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
-    expect(graphRequests(srv.requests).slice(0, 2)).toEqual([`${VICTIM} bytes=${CUT}-`, VICTIM]);
+    // Files load a few at a time: the victim's own requests, in order.
+    expect(graphRequests(srv.requests).filter((r) => r.startsWith(VICTIM))).toEqual([
+      `${VICTIM} bytes=${CUT}-`,
+      VICTIM,
+    ]);
     expect(again.graphs.unet).toEqual(fileOf(files, VICTIM));
     expect(stored().get(sha)).toEqual(fileOf(files, VICTIM));
     expect(stored().has(`${sha}.part`)).toBe(false);
