@@ -11,7 +11,9 @@
  * profile, as a person's browser has, so the HTTP cache and Chromium's compiled-WASM code
  * cache live on disk): the first visit, then the same URL in a new tab (cached), and again
  * after restarting the browser on that profile (restarted). Each visit reports navigation →
- * pack `done` and the worker's loadTimings (which runtime file it loaded, each step).
+ * pack `done`, the worker's loadTimings (which runtime file it loaded, each step), and when the
+ * worker started and loadPack was called, in ms from the navigation (workerStart, loadPackCall),
+ * the answer's way back to the page (answerTransit) and the page's ready render (pageRender).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
-import type { LoadTimings } from '../workers/protocol';
+import { PACK_ANSWERED_MARK, type LoadTimings } from '../workers/protocol';
 
 const { values: flags } = parseArgs({
   options: {
@@ -95,18 +97,29 @@ async function visit(context: BrowserContext, url: string): Promise<Omit<Visit, 
   const readyMs = Date.now() - t0;
   if ((await status.getAttribute('data-status')) === 'error')
     throw new Error(`pack refused: ${await status.getAttribute('title')}`);
-  const timings = await page.evaluate(() =>
-    (
-      globalThis as unknown as { __realcustomTest: { loadTimings(): LoadTimings | null } }
-    ).__realcustomTest.loadTimings(),
+  const { timings, pageOrigin, answeredMs } = await page.evaluate(
+    (mark) => ({
+      timings: (
+        globalThis as unknown as { __realcustomTest: { loadTimings(): LoadTimings | null } }
+      ).__realcustomTest.loadTimings(),
+      pageOrigin: performance.timeOrigin,
+      answeredMs: performance.getEntriesByName(mark).at(-1)?.startTime ?? Number.NaN,
+    }),
+    PACK_ANSWERED_MARK,
   );
   // Let Chromium write its caches (the WASM code cache is written after compilation) before the next visit.
   await page.waitForTimeout(Number(flags.settle));
   await page.close();
   const steps: Record<string, number> = {};
   for (const s of timings?.steps ?? []) steps[s.step] = round1((steps[s.step] ?? 0) + s.endMs - s.startMs);
-  // loadPack's own call to answer; readyMs minus this is the page and worker starting up.
+  // loadPack's own call to answer; readyMs minus this is the page and worker starting up:
+  // navigation → the worker's start (workerStart) → the loadPack call (loadPackCall).
   steps.loadPack = round1(timings?.totalMs ?? Number.NaN);
+  steps.workerStart = round1((timings?.workerStartedAt ?? Number.NaN) - pageOrigin);
+  steps.loadPackCall = round1((timings?.loadPackCalledAt ?? Number.NaN) - pageOrigin);
+  // The answer's way back (worker → page) and the page's render of the ready state.
+  steps.answerTransit = round1(answeredMs - steps.loadPackCall - steps.loadPack);
+  steps.pageRender = round1(readyMs - answeredMs);
   return { readyMs, runtimeFile: timings?.runtimeFile ?? '(not reported)', steps };
 }
 

@@ -234,6 +234,7 @@ export const api = {
       if (delivered instanceof Promise) delivered.catch(() => undefined);
     };
     const clock = new LoadClock((step) => tell({ step }));
+    const loadPackCalledAt = performance.timeOrigin + performance.now();
     // Started as soon as pack.json has chosen the EP, so it overlaps the files.
     let warming: Promise<OrtBackend> | null = null;
     let handedOver = false;
@@ -290,7 +291,12 @@ export const api = {
       const examples = folder
         ? { ...summary.examples, references: folderExamples(summary.examples.references, folder) }
         : summary.examples;
-      const about = { downloadedBytes: folder ? 0 : pack.downloadedBytes, runtimeFile: backend.runtimeFile };
+      const about = {
+        downloadedBytes: folder ? 0 : pack.downloadedBytes,
+        runtimeFile: backend.runtimeFile,
+        workerStartedAt: performance.timeOrigin,
+        loadPackCalledAt,
+      };
       return { ...summary, examples, loadTimings: clock.timings(about), storage: pack.storage };
     } catch (e) {
       throw classifyError(e, 'loading the pack');

@@ -212,6 +212,9 @@ export interface LoadOptions {
   wasmThreads?: number | undefined;
 }
 
+/** The page's performance.mark when a loaded pack's answer reaches it (tools/bench-ready.ts reads it). */
+export const PACK_ANSWERED_MARK = 'realcustom:pack-answered';
+
 export interface LoadTimings {
   /** Each step's start and end in ms since loadPack was called, in the order they began (steps may overlap). */
   steps: { step: LoadStep; startMs: number; endMs: number }[];
@@ -224,6 +227,13 @@ export interface LoadTimings {
    * WASM-only build's for WASM (workers/runtime/ort-env.ts).
    */
   runtimeFile: string;
+  /**
+   * Wall-clock times (ms since the epoch) of the worker's start and of the loadPack call, so a
+   * page can place them on its own timeline (performance.timeOrigin): what happens before
+   * loading begins.
+   */
+  workerStartedAt: number;
+  loadPackCalledAt: number;
 }
 
 export interface PackSummary {

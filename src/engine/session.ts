@@ -6,6 +6,7 @@
  */
 import { EngineError, serializeError } from '../../workers/errors';
 import type { EngineEvent, EpPreference, FinalEvent, Job, LoadProgress, PackSource } from '../../workers/protocol';
+import { PACK_ANSWERED_MARK } from '../../workers/protocol';
 import { clearLiveFrames, liveFrames } from './live-frames';
 import { createEngineBridge, type EngineBridge } from './bridge';
 import { askPersistence } from '../lib/persist-storage';
@@ -59,6 +60,7 @@ async function start(ep: EpPreference, packSource: PackSource): Promise<void> {
   }
   try {
     const loadedPack = await loadingPack;
+    performance.mark(PACK_ANSWERED_MARK); // tools/bench-ready.ts: the worker's answer reached the page
     const persisted = persistence ? await persistence : null;
     const summary = persisted === null ? loadedPack : { ...loadedPack, storage: { ...loadedPack.storage, persisted } };
     if (current()) setPack({ status: 'done', source: packSource, summary });

@@ -18,7 +18,8 @@ describe('LoadClock', () => {
     endFiles();
     endFiles(); // a second end changes nothing
     expect(announced).toEqual(['runtime']);
-    expect(c.timings({ downloadedBytes: 123, runtimeFile: 'ort.wasm' })).toEqual({
+    const at = { workerStartedAt: 1_000, loadPackCalledAt: 1_200 };
+    expect(c.timings({ downloadedBytes: 123, runtimeFile: 'ort.wasm', ...at })).toEqual({
       steps: [
         { step: 'runtime', startMs: 5, endMs: 45 },
         { step: 'files', startMs: 45, endMs: 55 },
@@ -26,6 +27,7 @@ describe('LoadClock', () => {
       totalMs: 55,
       downloadedBytes: 123,
       runtimeFile: 'ort.wasm',
+      ...at,
     });
   });
 
@@ -39,6 +41,8 @@ describe('LoadClock', () => {
       }),
     ).rejects.toThrow('bad graph');
     c.begin('helpers');
-    expect(c.timings({ downloadedBytes: 0, runtimeFile: '' }).steps).toEqual([{ step: 'unet', startMs: 0, endMs: 7 }]);
+    expect(c.timings({ downloadedBytes: 0, runtimeFile: '', workerStartedAt: 0, loadPackCalledAt: 0 }).steps).toEqual([
+      { step: 'unet', startMs: 0, endMs: 7 },
+    ]);
   });
 });

@@ -47,7 +47,7 @@ export class LoadClock {
   }
 
   /** The steps finished so far and the time since the start, with what the caller knows of the load. */
-  timings(about: Pick<LoadTimings, 'downloadedBytes' | 'runtimeFile'>): LoadTimings {
+  timings(about: Omit<LoadTimings, 'steps' | 'totalMs'>): LoadTimings {
     const steps = this.#steps.filter((s) => !Number.isNaN(s.endMs)).map((s) => ({ ...s }));
     return { steps, totalMs: this.#elapsed(), ...about };
   }
