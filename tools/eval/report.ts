@@ -9,6 +9,7 @@ import { plotSvg } from './plot-svg';
 import { ci, f3, get, signed } from './report-format';
 import type { EvalResult } from './run';
 import { pairedVs, type MetricKey, type Summary } from './score';
+import { targetsSection } from './targets';
 import { claims } from './verdicts';
 
 const MAIN_COLUMNS: [MetricKey, string][] = [
@@ -104,6 +105,8 @@ export async function writeReport(res: EvalResult, o: ReportOptions): Promise<st
   );
   md.push('');
   md.push(...claims(res));
+  md.push('');
+  md.push(...targetsSection(res));
   md.push('');
   md.push('## Methods');
   md.push('');
