@@ -94,6 +94,27 @@ function ortRuntimeFiles(): Plugin {
   };
 }
 
+/**
+ * Model files (`.onnx`, `.onnx.data`, `.bin`) have no MIME type the static server knows, so it
+ * sent them without a Content-Type, and Vite's preview server then gzipped them on the fly
+ * (its compression treats a missing type as text): server CPU on every download, no
+ * Content-Length for the progress bar, for float weights that hardly compress. Typed as
+ * binary, they go out as stored, with their length (and Range requests answered by sirv).
+ */
+const PACK_BINARY = /\.(onnx|onnx\.data|bin)$/;
+
+function packBinaries(): Plugin {
+  const typed: Connect.NextHandleFunction = (req, res, next) => {
+    if (PACK_BINARY.test(req.url?.split('?')[0] ?? '')) res.setHeader('Content-Type', 'application/octet-stream');
+    next();
+  };
+  return {
+    name: 'realcustom:pack-binaries',
+    configureServer: (server) => void server.middlewares.use(typed),
+    configurePreviewServer: (server) => void server.middlewares.use(typed),
+  };
+}
+
 /** The CSP goes into the built page only: the dev server injects inline scripts (HMR). */
 function contentSecurityPolicy(): Plugin {
   return {
@@ -110,7 +131,7 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), ortRuntimeFiles(), contentSecurityPolicy()],
+  plugins: [react(), ortRuntimeFiles(), packBinaries(), contentSecurityPolicy()],
   resolve: {
     // Pick onnxruntime-web's builds that load their WASM glue from ORT_BASE instead of
     // bundling a second copy of it (and a hashed copy of the .wasm) into the worker.
