@@ -140,6 +140,7 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
   let downloadedBytes = 0;
   let networkBytes = 0; // this load's, as they arrive (downloadedBytes counts whole files)
   let resumedAtBytes: number | null = null;
+  let resumedBy = -1; // the file whose resume resumedAtBytes marks
   const progress = (file: string, fromCache: boolean) =>
     opts.onProgress?.({
       file,
@@ -173,11 +174,14 @@ export async function loadPack(baseUrl: string, opts: LoadOptions): Promise<Load
       onBytes: (now, from) => {
         const newBody = from !== last.from || now < last.loaded;
         loaded[i] = now;
-        if (newBody && from > 0) resumedAtBytes ??= loadedSum() - now + from;
+        if (newBody && from > 0 && resumedAtBytes === null) {
+          resumedAtBytes = loadedSum() - now + from;
+          resumedBy = i;
+        }
         // The server ignored the Range (or the resumed file was wrong): those bytes come again.
         if (newBody && from === 0 && last.from > 0) {
           neededBytes += last.from;
-          resumedAtBytes = null;
+          if (resumedBy === i) resumedAtBytes = null;
         }
         const arrived = newBody ? now - from : now - last.loaded;
         networkBytes += arrived;
