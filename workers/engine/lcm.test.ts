@@ -12,18 +12,9 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryScalings, lcmPlan, lcmTimesteps, type LcmConfig } from './lcm';
 import { maxSteps, samplerPlan } from './sampler';
-import { SD15_DDIM } from '../testing/pack-v2-fixture';
+import { SD15_DDIM, SD15_LCM } from '../testing/pack-v2-fixture';
 
-const SD15: LcmConfig = {
-  type: 'lcm',
-  trainTimesteps: 1000,
-  betaSchedule: 'scaled_linear',
-  betaStart: 0.00085,
-  betaEnd: 0.012,
-  prediction: 'epsilon',
-  originalSteps: 50,
-  timestepScaling: 10,
-};
+const SD15: LcmConfig = SD15_LCM;
 
 const x = [0.3, -1.2, 2.0];
 const m = [0.5, 0.1, -0.7];

@@ -4,11 +4,11 @@
  * (tools/external-data.test.ts runs such a graph on both real backends.)
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../errors';
 import { makeFixturePackV2 } from '../testing/pack-v2-fixture';
 import type { Backend, ExternalData, GraphSession } from './backend';
 import { createPackGraphs } from './pack-graphs';
 import { TrackedBackend } from './tracked-backend';
+import { engineErrorOf } from '../testing/engine-error';
 
 function recordingBackend(inputsOf: (name: string) => string[]) {
   const calls: { name: string; externalData: readonly ExternalData[] | undefined }[] = [];
@@ -50,12 +50,8 @@ describe('version-2 graphs with external data', () => {
     const { backend } = recordingBackend(inputsOf);
     const bytes = Object.fromEntries(Object.entries(manifest.graphs).map(([k, g]) => [k, files.get(g.file)!]));
     const without = new Map([...files].filter(([path]) => path !== 'unet.onnx.data'));
-    const err = await createPackGraphs(backend, manifest, bytes, without).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(EngineError);
-    expect((err as EngineError).kind).toBe('PackInvalid');
-    expect((err as EngineError).message).toMatch(/unet\.onnx\.data/);
+    const err = await engineErrorOf(createPackGraphs(backend, manifest, bytes, without));
+    expect(err.kind).toBe('PackInvalid');
+    expect(err.message).toMatch(/unet\.onnx\.data/);
   });
 });

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../errors';
 import type { FolderPack } from '../protocol';
 import { folderExamples } from './folder-source';
 import { deviceBudget } from './limits';
 import { loadPack } from './loader';
 import { locatePack } from './source';
+import { engineErrorOf } from '../testing/engine-error';
 
 const PACK_DIR = 'public/models/test-tiny';
 const budget = deviceBudget({ ep: 'wasm' });
@@ -35,15 +35,6 @@ function load(folder: FolderPack) {
   return loadPack(baseUrl, { budget, ...(fetchFn && { fetchFn }) });
 }
 
-async function refusal(p: Promise<unknown>): Promise<EngineError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EngineError);
-  return err as EngineError;
-}
-
 // Hashing the 2.5 MB pack takes seconds on a loaded machine.
 describe('a pack from a folder on disk', { timeout: 60_000 }, () => {
   it('loads through the same checks as a URL, reading every graph from the folder', async () => {
@@ -57,7 +48,7 @@ describe('a pack from a folder on disk', { timeout: 60_000 }, () => {
   });
 
   it('refuses a folder without pack.json, naming the file and the folder', async () => {
-    const err = await refusal(load(withFile(testTinyFolder(), 'pack.json', null)));
+    const err = await engineErrorOf(load(withFile(testTinyFolder(), 'pack.json', null)));
     expect(err.kind).toBe('PackInvalid');
     expect(err.file).toBe('pack.json');
     expect(err.message).toMatch(/pack\.json: is not in the folder ‘test-tiny’/);
@@ -65,13 +56,13 @@ describe('a pack from a folder on disk', { timeout: 60_000 }, () => {
 
   it('points at the pack inside when the folder above it was chosen', async () => {
     const inner = testTinyFolder().files.map((f) => ({ ...f, path: `test-tiny/${f.path}` }));
-    const err = await refusal(load({ kind: 'folder', name: 'models', files: inner }));
+    const err = await engineErrorOf(load({ kind: 'folder', name: 'models', files: inner }));
     expect(err.file).toBe('pack.json');
     expect(err.message).toMatch(/holds test-tiny\/pack\.json: choose the folder ‘test-tiny’/);
   });
 
   it('refuses a pack.json naming a file the folder lacks, naming that file', async () => {
-    const err = await refusal(load(withFile(testTinyFolder(), 'unet.onnx', null)));
+    const err = await engineErrorOf(load(withFile(testTinyFolder(), 'unet.onnx', null)));
     expect(err.kind).toBe('PackInvalid');
     expect(err.file).toBe('unet.onnx');
     expect(err.message).toMatch(/unet\.onnx: is named in pack\.json, but the folder ‘test-tiny’ has no such file/);
@@ -82,7 +73,7 @@ describe('a pack from a folder on disk', { timeout: 60_000 }, () => {
     const unet = folder.files.find((f) => f.path === 'unet.onnx')!.file;
     const bytes = new Uint8Array(await unet.arrayBuffer());
     bytes[bytes.length - 1] = 255 - (bytes.at(-1) ?? 0); // same size, another last byte
-    const err = await refusal(load(withFile(folder, 'unet.onnx', new File([bytes], 'unet.onnx'))));
+    const err = await engineErrorOf(load(withFile(folder, 'unet.onnx', new File([bytes], 'unet.onnx'))));
     expect(err.kind).toBe('PackInvalid');
     expect(err.file).toBe('unet.onnx');
     expect(err.message).toMatch(/expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}/);
@@ -90,7 +81,7 @@ describe('a pack from a folder on disk', { timeout: 60_000 }, () => {
 
   it('refuses a file longer than pack.json says before reading it', async () => {
     const bigger = new File([new Uint8Array(2_000_000)], 'decoder.onnx');
-    const err = await refusal(load(withFile(testTinyFolder(), 'decoder.onnx', bigger)));
+    const err = await engineErrorOf(load(withFile(testTinyFolder(), 'decoder.onnx', bigger)));
     expect(err.file).toBe('decoder.onnx');
     expect(err.message).toMatch(/sends 2000000 bytes, the manifest says \d+/);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../errors';
 import type { PackProgress } from '../protocol';
 import type { BlobStore } from './blob-store';
 import { fakeOnnx, fileOf, makeFixturePack, memoryFetch } from '../testing/pack-fixture';
+import { engineErrorOf } from '../testing/engine-error';
 import { sha256Hex, verifyFile } from './integrity';
 import { deviceBudget } from './limits';
 import { loadPack } from './loader';
@@ -35,14 +35,10 @@ class MemoryStore implements BlobStore {
 }
 
 async function expectPackInvalid(p: Promise<unknown>, file: string, message: RegExp): Promise<void> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EngineError);
-  expect((err as EngineError).kind).toBe('PackInvalid');
-  expect((err as EngineError).file).toBe(file);
-  expect((err as EngineError).message).toMatch(message);
+  const err = await engineErrorOf(p);
+  expect(err.kind).toBe('PackInvalid');
+  expect(err.file).toBe(file);
+  expect(err.message).toMatch(message);
 }
 
 describe('verifyFile', () => {

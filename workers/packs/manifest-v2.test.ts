@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
 import { memoryFetch } from '../testing/pack-fixture';
-import { makeFixturePackV2 } from '../testing/pack-v2-fixture';
+import { makeFixturePackV2, SD15_LCM } from '../testing/pack-v2-fixture';
 import { deviceBudget } from './limits';
 import { loadPack } from './loader';
 import { parseManifest, validateManifest } from './parse';
+import { engineErrorOf } from '../testing/engine-error';
 
 async function goodJson(): Promise<Record<string, unknown>> {
   const { manifest } = await makeFixturePackV2();
@@ -21,16 +22,7 @@ async function withPreviewDecoderAndLcm(): Promise<Record<string, unknown>> {
     outputs: [f32('image', [1, 3, 128, 128])],
   };
   (json.files as Record<string, unknown>)['preview_decoder.onnx'] = { bytes: 4_900_000, sha256: 'a'.repeat(64) };
-  json.scheduler = {
-    type: 'lcm',
-    trainTimesteps: 1000,
-    betaSchedule: 'scaled_linear',
-    betaStart: 0.00085,
-    betaEnd: 0.012,
-    prediction: 'epsilon',
-    originalSteps: 50,
-    timestepScaling: 10,
-  };
+  json.scheduler = { ...SD15_LCM };
   (json.defaults as Record<string, unknown>).steps = 4;
   return json;
 }
@@ -44,15 +36,6 @@ function packError(fn: () => unknown): EngineError {
     return e as EngineError;
   }
   throw new Error('expected a PackInvalid error');
-}
-
-async function rejection(p: Promise<unknown>): Promise<EngineError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EngineError);
-  return err as EngineError;
 }
 
 describe('format version 2 manifests', () => {
@@ -137,7 +120,7 @@ describe('format version 2 manifests', () => {
 
     const bad = new Map(served);
     bad.set('tokenizer/vocab.json', new TextEncoder().encode('{"a</w>": 1, "<|startoftext|>": 0, "<|endoftext|>": 2}'));
-    const err = await rejection(
+    const err = await engineErrorOf(
       loadPack(base, { budget: deviceBudget({ ep: 'wasm' }), fetchFn: memoryFetch(base, bad) }),
     );
     expect(err.file).toBe('tokenizer/vocab.json');
@@ -151,7 +134,7 @@ describe('format version 2 manifests', () => {
     served.set('pack.json', new TextEncoder().encode(JSON.stringify(manifest)));
     for (const budget of [deviceBudget({ ep: 'wasm' }), deviceBudget({ ep: 'webgpu', shaderF16: false })]) {
       const requested: string[] = [];
-      const err = await rejection(loadPack(base, { budget, fetchFn: memoryFetch(base, served, requested) }));
+      const err = await engineErrorOf(loadPack(base, { budget, fetchFn: memoryFetch(base, served, requested) }));
       expect(err.kind).toBe('PackInvalid');
       expect(err.message).toMatch(/float16 and needs WebGPU with the shader-f16 feature.*Nothing was downloaded/);
       expect(requested).toEqual([`${base}pack.json`]);

@@ -3,7 +3,6 @@
  * server that cuts a body short, honours Range (206 + Content-Range) or ignores it (200).
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../errors';
 import type { PackProgress, PackStorage } from '../protocol';
 import { fileOf, makeFixturePack } from '../testing/pack-fixture';
 import { MemoryOpfsDirectory } from '../testing/memory-opfs';
@@ -11,6 +10,7 @@ import type { FetchFn } from './fetch-file';
 import { deviceBudget } from './limits';
 import { loadPack } from './loader';
 import { OPFS_DIR_NAME, OpfsStore } from './opfs-store';
+import { engineErrorOf } from '../testing/engine-error';
 
 const BASE = 'https://packs.example/fixture/';
 const budget = deviceBudget({ ep: 'wasm' });
@@ -79,20 +79,11 @@ async function setup() {
 
 const graphRequests = (requests: string[]) => requests.filter((r) => r.includes('.onnx'));
 
-async function refusal(p: Promise<unknown>): Promise<EngineError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EngineError);
-  return err as EngineError;
-}
-
 describe('an interrupted download', () => {
   it('keeps what arrived, resumes with a Range request, and is never downloaded again', async () => {
     const { files, store, stored, sha, srv } = await setup();
     srv.cuts.set(VICTIM, CUT);
-    const cut = await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    const cut = await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     expect(cut.kind).toBe('PackInvalid');
     expect(cut.message).toMatch(/unet\.onnx: download from .* broke off after 600 bytes/);
     expect(stored().get(`${sha}.part`)).toEqual(fileOf(files, VICTIM).subarray(0, CUT));
@@ -120,7 +111,7 @@ describe('an interrupted download', () => {
   it('keeps the prefix of a body that ended early but cleanly, and resumes from it', async () => {
     const { files, store, stored, sha, srv } = await setup();
     srv.shortened.set(VICTIM, CUT);
-    const short = await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    const short = await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     expect(short.message).toMatch(/unet\.onnx: expected \d+ bytes, got 600 — the file is truncated/);
     expect(stored().get(`${sha}.part`)?.length).toBe(CUT);
     srv.requests.length = 0;
@@ -132,7 +123,7 @@ describe('an interrupted download', () => {
   it('verifies a part that holds every byte without downloading it', async () => {
     const { files, store, stored, sha, srv } = await setup();
     srv.cuts.set(VICTIM, CUT);
-    await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     stored().set(`${sha}.part`, fileOf(files, VICTIM).slice()); // the tab closed between the last byte and the check
     srv.requests.length = 0;
     const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
@@ -144,7 +135,7 @@ describe('an interrupted download', () => {
   it('starts over, honestly counted, when the server ignores Range (200)', async () => {
     const { files, store, stored, sha, srv } = await setup();
     srv.cuts.set(VICTIM, CUT);
-    await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     srv.ignoreRange = true;
     srv.requests.length = 0;
     const progress: PackProgress[] = [];
@@ -159,7 +150,7 @@ describe('an interrupted download', () => {
   it('downloads the whole file again when a 206 does not start where asked', async () => {
     const { files, store, srv } = await setup();
     srv.cuts.set(VICTIM, CUT);
-    await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     srv.wrongRangeStart = true;
     srv.requests.length = 0;
     const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
@@ -173,7 +164,7 @@ describe('an interrupted download', () => {
   it('drops a kept part whose resumed file fails its hash and downloads it from byte 0', async () => {
     const { files, store, stored, sha, srv } = await setup();
     srv.cuts.set(VICTIM, CUT);
-    await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     stored().get(`${sha}.part`)![100]! ^= 0xff; // damaged on disk
     srv.requests.length = 0;
     const again = await loadPack(BASE, { budget, store, fetchFn: srv.fetchFn });
@@ -203,10 +194,10 @@ describe('storage', () => {
   it('refuses a pack that does not fit, naming both figures, before any download and deleting nothing', async () => {
     const { store, stored, sha, srv } = await setup();
     srv.cuts.set(VICTIM, CUT);
-    await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
+    await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn }));
     srv.requests.length = 0;
     const storage = { estimate: async () => ({ quota: 1_000_000, usage: 999_000 }) };
-    const full = await refusal(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn, storage }));
+    const full = await engineErrorOf(loadPack(BASE, { budget, store, fetchFn: srv.fetchFn, storage }));
     expect(full.kind).toBe('StorageFull');
     expect(full.message).toMatch(/needs \d+\.\d MB more of this browser's storage, but only 0\.0 MB is left/);
     expect(graphRequests(srv.requests)).toEqual([]);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../engine/onnx/builder';
 import { EngineError } from '../errors';
 import { OrtBackend } from './ort-backend';
+import { engineErrorOf } from '../testing/engine-error';
 
 /** y = x · 2 + 1 */
 function affineGraph(): Uint8Array {
@@ -50,13 +51,9 @@ describe('OrtBackend (WASM)', () => {
   it('names the file when the bytes are not a loadable model', async () => {
     backend = await OrtBackend.create({ ep: 'wasm', numThreads: 1, adapter: null, fileOf: (n) => `${n}.onnx` });
     const truncated = affineGraph().slice(0, 40);
-    const err = await backend.createSession('unet', truncated).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(EngineError);
-    expect((err as EngineError).kind).toBe('PackInvalid');
-    expect((err as EngineError).file).toBe('unet.onnx');
+    const err = await engineErrorOf(backend.createSession('unet', truncated));
+    expect(err.kind).toBe('PackInvalid');
+    expect(err.file).toBe('unet.onnx');
   });
 
   it('reports a bad feed as a typed error, not a bare string', async () => {

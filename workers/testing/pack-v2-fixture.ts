@@ -23,6 +23,18 @@ export const SD15_DDIM: ManifestV2['scheduler'] = {
   setAlphaToOne: false,
 };
 
+/** SD-1.5's LCM scheduler as an LCM-LoRA pack declares it (diffusers' LCMScheduler config). */
+export const SD15_LCM = {
+  type: 'lcm',
+  trainTimesteps: 1000,
+  betaSchedule: 'scaled_linear',
+  betaStart: 0.00085,
+  betaEnd: 0.012,
+  prediction: 'epsilon',
+  originalSteps: 50,
+  timestepScaling: 10,
+} as const satisfies ManifestV2['scheduler'];
+
 export interface FixturePackV2 {
   manifest: ManifestV2;
   files: Map<string, Uint8Array>;
