@@ -4,20 +4,20 @@
  * version 1 (manifest.ts), and separate from it: neither version loosens the other.
  * Cross-field checks live in `manifest-checks.ts`.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { PARAM_RANGES, type Mode, type NumericParam } from '../protocol';
 import { packPath, schedulerSchema, sha256Hex, tensorSpec, type Manifest } from './manifest';
 
-const posInt = z.number().int().positive();
-const nonNegInt = z.number().int().nonnegative();
+const posInt = z.number().check(z.int(), z.positive());
+const nonNegInt = z.number().check(z.int(), z.nonnegative());
 
 /** `defaults`' numbers (no gammaNum: version 2 has no scoring module), from protocol.ts's ranges. */
-function rangeSchemas(): Record<Exclude<NumericParam, 'gammaNum'>, z.ZodNumber> {
+function rangeSchemas(): Record<Exclude<NumericParam, 'gammaNum'>, z.ZodMiniNumber<number>> {
   const entries = PARAM_RANGES.filter((r) => r.key !== 'gammaNum').map((r) => {
-    const n = r.integer ? z.number().int() : z.number();
-    return [r.key, (r.minInclusive ? n.min(r.min) : n.gt(r.min)).max(r.max)] as const;
+    const n = r.integer ? z.number().check(z.int()) : z.number();
+    return [r.key, n.check(r.minInclusive ? z.gte(r.min) : z.gt(r.min), z.lte(r.max))] as const;
   });
-  return Object.fromEntries(entries) as Record<Exclude<NumericParam, 'gammaNum'>, z.ZodNumber>;
+  return Object.fromEntries(entries) as Record<Exclude<NumericParam, 'gammaNum'>, z.ZodMiniNumber<number>>;
 }
 
 const resolution = z.tuple([posInt, posInt]);
@@ -26,9 +26,9 @@ const rgb = z.tuple([z.number(), z.number(), z.number()]);
 export const graphSpecV2 = z.strictObject({
   file: packPath,
   /** Only for graphs over 2 GB; each is passed to ORT as `externalData: [{ path, data }]`. */
-  externalData: z.array(packPath).min(1).optional(),
-  inputs: z.array(tensorSpec).min(1),
-  outputs: z.array(tensorSpec).min(1),
+  externalData: z.optional(z.array(packPath).check(z.minLength(1))),
+  inputs: z.array(tensorSpec).check(z.minLength(1)),
+  outputs: z.array(tensorSpec).check(z.minLength(1)),
 });
 export type GraphSpecV2 = z.infer<typeof graphSpecV2>;
 
@@ -46,11 +46,11 @@ export const lcmSchedulerSchema = z.strictObject({
   type: z.literal('lcm'),
   trainTimesteps: posInt,
   betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
-  betaStart: z.number().positive(),
-  betaEnd: z.number().positive().lt(1),
+  betaStart: z.number().check(z.positive()),
+  betaEnd: z.number().check(z.positive(), z.lt(1)),
   prediction: z.enum(['epsilon', 'v_prediction']),
   originalSteps: posInt,
-  timestepScaling: z.number().positive(),
+  timestepScaling: z.number().check(z.positive()),
 });
 
 /** Modes a version-2 pack may offer: no `realcustom` (no scoring module). */
@@ -59,19 +59,19 @@ export const MODES_V2 = ['text', 'global', 'masked-global'] as const satisfies r
 export const manifestV2Schema = z.strictObject({
   format: z.literal('realcustom-pack'),
   formatVersion: z.literal(2),
-  name: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
-  version: z.string().min(1),
-  license: z.string().min(1),
+  name: z.string().check(z.regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes')),
+  version: z.string().check(z.minLength(1)),
+  license: z.string().check(z.minLength(1)),
   description: z.string(),
   dtype: z.enum(['float32', 'float16']),
   requiresShaderF16: z.boolean(),
 
   image: z.strictObject({ size: posInt }),
   reference: z.strictObject({ size: posInt, normalize: z.literal('clip') }),
-  latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().positive() }),
+  latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().check(z.positive()) }),
   preview: z.strictObject({
     type: z.literal('latent-rgb'),
-    factors: z.array(rgb).min(1),
+    factors: z.array(rgb).check(z.minLength(1)),
     bias: rgb,
   }),
 
@@ -81,7 +81,7 @@ export const manifestV2Schema = z.strictObject({
     type: z.literal('clip-bpe'),
     vocab: packPath,
     merges: packPath,
-    maxLength: z.number().int().min(3),
+    maxLength: z.number().check(z.int(), z.gte(3)),
     lowercase: z.boolean(),
     bos: nonNegInt,
     eos: nonNegInt,
@@ -99,9 +99,9 @@ export const manifestV2Schema = z.strictObject({
       shape: z.tuple([z.literal(1), posInt, posInt]),
     }),
   }),
-  modes: z.array(z.enum(MODES_V2)).min(1),
+  modes: z.array(z.enum(MODES_V2)).check(z.minLength(1)),
 
-  maskLayers: z.array(z.strictObject({ name: z.string().min(1), resolution })).min(1),
+  maskLayers: z.array(z.strictObject({ name: z.string().check(z.minLength(1)), resolution })).check(z.minLength(1)),
   maskResolution: resolution,
   wordAttention: z.literal('mean-of-maskLayers'),
 
@@ -111,7 +111,7 @@ export const manifestV2Schema = z.strictObject({
     unet: graphSpecV2,
     decoder: graphSpecV2,
     /** TAESD: the diffusion-space latent → image, for live previews (the VAE still makes the image). */
-    previewDecoder: graphSpecV2.optional(),
+    previewDecoder: z.optional(graphSpecV2),
   }),
   files: z.record(packPath, z.strictObject({ bytes: posInt, sha256: sha256Hex })),
 
@@ -120,16 +120,16 @@ export const manifestV2Schema = z.strictObject({
     mode: z.enum(MODES_V2),
   }),
 
-  source: z
-    .strictObject({
+  source: z.optional(
+    z.strictObject({
       sd: z.string(),
       ipAdapter: z.string(),
       imageEncoder: z.string(),
-      lcmLora: z.string().optional(),
-      taesd: z.string().optional(),
+      lcmLora: z.optional(z.string()),
+      taesd: z.optional(z.string()),
       keys: z.record(z.string(), z.strictObject({ used: nonNegInt, notNeeded: nonNegInt })),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 export type ManifestV2 = z.infer<typeof manifestV2Schema>;

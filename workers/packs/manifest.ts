@@ -6,19 +6,23 @@
  *
  * Pure TypeScript: the Node CLI in tools/ imports it too.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { MODES, PARAM_RANGES, type NumericParam } from '../protocol';
 
-const posInt = z.number().int().positive();
-const nonNegInt = z.number().int().nonnegative();
+// zod/mini ships no default locale (full zod registers English on first use), and
+// parse.ts shows these messages to the user: register English once, for every schema.
+z.config(z.locales.en());
+
+const posInt = z.number().check(z.int(), z.positive());
+const nonNegInt = z.number().check(z.int(), z.nonnegative());
 
 /** The DDIM scheduler block, the same in every pack format version. */
 export const schedulerSchema = z.strictObject({
   type: z.literal('ddim'),
   trainTimesteps: posInt,
   betaSchedule: z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']),
-  betaStart: z.number().positive(),
-  betaEnd: z.number().positive().lt(1),
+  betaStart: z.number().check(z.positive()),
+  betaEnd: z.number().check(z.positive(), z.lt(1)),
   prediction: z.enum(['epsilon', 'v_prediction']),
   timestepSpacing: z.enum(['leading', 'trailing']),
   stepsOffset: nonNegInt,
@@ -26,39 +30,39 @@ export const schedulerSchema = z.strictObject({
 });
 
 /** `defaults`' numbers, from the one table of parameter ranges (protocol.ts). */
-function rangeSchemas(): Record<NumericParam, z.ZodNumber> {
+function rangeSchemas(): Record<NumericParam, z.ZodMiniNumber<number>> {
   const entries = PARAM_RANGES.map((r) => {
-    const n = r.integer ? z.number().int() : z.number();
-    return [r.key, (r.minInclusive ? n.min(r.min) : n.gt(r.min)).max(r.max)] as const;
+    const n = r.integer ? z.number().check(z.int()) : z.number();
+    return [r.key, n.check(r.minInclusive ? z.gte(r.min) : z.gt(r.min), z.lte(r.max))] as const;
   });
-  return Object.fromEntries(entries) as Record<NumericParam, z.ZodNumber>;
+  return Object.fromEntries(entries) as Record<NumericParam, z.ZodMiniNumber<number>>;
 }
 
 /** A path inside the pack: relative, no `..`, no scheme, no query (packs from URLs are untrusted). */
-export const packPath = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'a relative path inside the pack')
-  .refine((p) => !p.split('/').includes('..'), 'must not leave the pack folder');
+export const packPath = z.string().check(
+  z.regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'a relative path inside the pack'),
+  z.refine((p) => !p.split('/').includes('..'), 'must not leave the pack folder'),
+);
 
-export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
+export const sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits'));
 
 /** A file of the pack with its integrity data. */
 export const fileRef = z.strictObject({ file: packPath, bytes: posInt, sha256: sha256Hex });
 export type FileRef = z.infer<typeof fileRef>;
 
-export const dim = z.union([posInt, z.string().min(1)]);
+export const dim = z.union([posInt, z.string().check(z.minLength(1))]);
 export type Dim = z.infer<typeof dim>;
 
 export const tensorSpec = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   dtype: z.enum(['float32', 'float16', 'int64']),
   shape: z.array(dim),
 });
 export type TensorSpec = z.infer<typeof tensorSpec>;
 
-export const graphSpec = fileRef.extend({
-  inputs: z.array(tensorSpec).min(1),
-  outputs: z.array(tensorSpec).min(1),
+export const graphSpec = z.extend(fileRef, {
+  inputs: z.array(tensorSpec).check(z.minLength(1)),
+  outputs: z.array(tensorSpec).check(z.minLength(1)),
 });
 export type GraphSpec = z.infer<typeof graphSpec>;
 
@@ -70,22 +74,22 @@ export type GraphName = (typeof GRAPH_NAMES)[number];
 export const manifestSchema = z.strictObject({
   format: z.literal('realcustom-pack'),
   formatVersion: z.literal(1),
-  name: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes'),
-  version: z.string().min(1),
-  license: z.string().min(1),
+  name: z.string().check(z.regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes')),
+  version: z.string().check(z.minLength(1)),
+  license: z.string().check(z.minLength(1)),
   description: z.string(),
   dtype: z.enum(['float32', 'float16']),
 
   image: z.strictObject({ size: posInt }),
   reference: z.strictObject({ size: posInt }),
-  latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().positive() }),
+  latent: z.strictObject({ shape: z.tuple([posInt, posInt, posInt]), scale: z.number().check(z.positive()) }),
 
   scheduler: schedulerSchema,
 
   tokenizer: z.strictObject({
     type: z.literal('word'),
-    vocab: z.array(z.string().min(1)).min(4),
-    maxLength: z.number().int().min(3),
+    vocab: z.array(z.string().check(z.minLength(1))).check(z.minLength(4)),
+    maxLength: z.number().check(z.int(), z.gte(3)),
     pad: nonNegInt,
     bos: nonNegInt,
     eos: nonNegInt,
@@ -98,32 +102,38 @@ export const manifestSchema = z.strictObject({
     imageTokenDim: posInt,
   }),
 
-  layers: z.array(z.strictObject({ name: z.string().min(1), resolution })).min(1),
+  layers: z.array(z.strictObject({ name: z.string().check(z.minLength(1)), resolution })).check(z.minLength(1)),
   maskResolution: resolution,
 
   graphs: z.strictObject({
     textEncoder: graphSpec,
     imageEncoder: graphSpec,
     unet: graphSpec,
-    unetGlobal: graphSpec.optional(),
+    unetGlobal: z.optional(graphSpec),
     decoder: graphSpec,
-    judge: graphSpec.optional(),
+    judge: z.optional(graphSpec),
   }),
 
   defaults: z.strictObject({
     ...rangeSchemas(),
     mode: z.enum(MODES),
     // Optional ablation switches (docs/pack-contract.md); absent means off / on.
-    binaryMask: z.boolean().optional(),
-    scoring: z.boolean().optional(),
+    binaryMask: z.optional(z.boolean()),
+    scoring: z.optional(z.boolean()),
   }),
 
-  examples: z
-    .strictObject({
-      references: z.array(fileRef.extend({ label: z.string(), word: z.string().min(1), prompt: z.string().min(1) })),
-      prompts: z.array(z.string().min(1)),
-    })
-    .optional(),
+  examples: z.optional(
+    z.strictObject({
+      references: z.array(
+        z.extend(fileRef, {
+          label: z.string(),
+          word: z.string().check(z.minLength(1)),
+          prompt: z.string().check(z.minLength(1)),
+        }),
+      ),
+      prompts: z.array(z.string().check(z.minLength(1))),
+    }),
+  ),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -3,7 +3,7 @@
  * and where (`pack.json: graphs.unet.sha256: 64 lowercase hex digits`). Pure TypeScript,
  * shared by the worker and the Node CLI.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { packInvalid } from '../errors';
 import { checkManifest, checkManifestV2 } from './manifest-checks';
 import { manifestSchema } from './manifest';
