@@ -23,17 +23,9 @@ import { locatePack } from './packs/source';
 import { summarizePack } from './packs/summary';
 import { buildScaleGraph } from './engine/graphs/tensor-graphs';
 import { LoadClock, type TimeStep } from './packs/load-clock';
-import type {
-  EngineApi,
-  ExecutionProvider,
-  FinalEvent,
-  JobProgressEvent,
-  LoadProgress,
-  PackStorage,
-  RuntimeInfo,
-} from './protocol';
+import type { EngineApi, FinalEvent, JobProgressEvent, LoadProgress, PackStorage, RuntimeInfo } from './protocol';
 import { probeCapabilities, probeWithoutGpu, type Probe } from './runtime/capabilities';
-import { chooseEp, epBeforeManifest, type EpChoice } from './runtime/ep-choice';
+import { chooseEp, type EpChoice } from './runtime/ep-choice';
 import { OrtBackend } from './runtime/ort-backend';
 import { selfTest } from './runtime/self-test';
 import { throttleProgress } from './packs/progress';
@@ -101,17 +93,13 @@ function requireLoaded(): Loaded {
  * compiled, on WebGPU the device too) by a one-node session, so this can run while the
  * pack's files are still loading.
  */
-async function startBackend(
-  probe: Probe,
-  ep: ExecutionProvider,
-  fileOf: (name: string) => string,
-): Promise<OrtBackend> {
-  const options = { ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf };
+async function startBackend(probe: Probe, choice: EpChoice, fileOf: (name: string) => string): Promise<OrtBackend> {
+  const options = { ep: choice.ep, numThreads: probe.caps.wasmThreads, adapter: probe.adapter, fileOf };
   let backend: OrtBackend;
   try {
     backend = await OrtBackend.create(options);
   } catch (e) {
-    throw classifyError(e, `loading the ${ep} runtime`);
+    throw classifyError(e, `loading the ${choice.ep} runtime`);
   }
   try {
     const warmUp = await backend.createSession('engine-warm-up', buildScaleGraph());
@@ -119,7 +107,7 @@ async function startBackend(
     return backend;
   } catch (e) {
     await backend.release();
-    throw classifyError(e, `starting the ${ep} runtime`);
+    throw classifyError(e, `starting the ${choice.ep} runtime`);
   }
 }
 
@@ -259,16 +247,6 @@ export const api = {
       const probe = threads === undefined ? probed : { ...probed, caps: { ...probed.caps, wasmThreads: threads } };
       const { caps } = probe;
       let choice: EpChoice = { ep: 'wasm', reason: '' };
-      let graphFiles: Record<string, { file: string } | undefined> = {};
-      const startRuntime = (ep: ExecutionProvider) => {
-        const started = clock.time('runtime', () => startBackend(probe, ep, (name) => graphFiles[name]?.file ?? name));
-        // Awaited below; a load that fails before that releases it in `finally`.
-        started.then(() => (runtimeStarted = true)).catch(() => undefined);
-        return started;
-      };
-      // Where pack.json cannot change the EP, the runtime starts before it arrives.
-      const earlyEp = epBeforeManifest(caps, ep);
-      if (earlyEp !== null) warming = startRuntime(earlyEp);
       const endManifest = clock.begin('manifest');
       let endFiles: () => void = () => undefined;
       let budget: DeviceBudget | null = null;
@@ -278,8 +256,10 @@ export const api = {
           endManifest();
           endFiles = clock.begin('files');
           choice = chooseEp(caps, ep, m.dtype === 'float16');
-          graphFiles = m.graphs as Record<string, { file: string } | undefined>;
-          warming ??= startRuntime(choice.ep);
+          const graphs = m.graphs as Record<string, { file: string } | undefined>;
+          warming = clock.time('runtime', () => startBackend(probe, choice, (name) => graphs[name]?.file ?? name));
+          // Awaited below; a load that fails before that releases it in `finally`.
+          warming.then(() => (runtimeStarted = true)).catch(() => undefined);
           const shaderF16 = caps.webgpu.available && caps.webgpu.adapter.features.includes('shader-f16');
           budget = deviceBudget({ ep: choice.ep, deviceMemoryGiB: deviceMemoryGiB(), shaderF16 });
           return budget;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
 import type { AdapterInfo, Capabilities } from '../protocol';
 import { wasmThreadCount } from './capabilities';
-import { chooseEp, epBeforeManifest, isSoftwareAdapter } from './ep-choice';
+import { chooseEp, isSoftwareAdapter } from './ep-choice';
 
 const swiftshader: AdapterInfo = {
   name: 'SwiftShader Device (Subzero)',
@@ -89,23 +89,5 @@ describe('wasmThreadCount', () => {
     expect(wasmThreadCount(true, 4)).toBe(3);
     expect(wasmThreadCount(true, 2)).toBe(1);
     expect(wasmThreadCount(true, undefined)).toBe(1);
-  });
-});
-
-describe('epBeforeManifest', () => {
-  const noF16: AdapterInfo = { ...nvidia, features: [] };
-  it('knows the EP before pack.json where the pack cannot change it', () => {
-    expect(epBeforeManifest(caps(null), 'auto')).toBe('wasm');
-    expect(epBeforeManifest(caps(nvidia), 'wasm')).toBe('wasm');
-    expect(epBeforeManifest(caps(swiftshader), 'auto')).toBe('wasm');
-    expect(epBeforeManifest(caps({ ...nvidia, features: ['shader-f16'] }), 'auto')).toBe('webgpu');
-  });
-  it('waits for pack.json where an fp16 pack would change or refuse the choice', () => {
-    // auto: WebGPU for fp32, WASM for fp16 on an adapter without shader-f16
-    expect(epBeforeManifest(caps(noF16), 'auto')).toBeNull();
-    // forced WebGPU: an fp16 pack is refused there
-    expect(epBeforeManifest(caps(noF16), 'webgpu')).toBeNull();
-    // forced WebGPU without WebGPU: refused whatever the pack
-    expect(epBeforeManifest(caps(null), 'webgpu')).toBeNull();
   });
 });

@@ -62,19 +62,3 @@ export function chooseEp(caps: Capabilities, pref: EpPreference, needsF16 = fals
   }
   return { ep: 'webgpu', reason: `WebGPU on ${label}` };
 }
-
-/**
- * The EP when pack.json cannot change it (all it adds is whether the pack is fp16): then the
- * runtime can start before pack.json arrives. Null when the pack's dtype decides (or refuses).
- */
-export function epBeforeManifest(caps: Capabilities, pref: EpPreference): ExecutionProvider | null {
-  const pick = (needsF16: boolean): ExecutionProvider | null => {
-    try {
-      return chooseEp(caps, pref, needsF16).ep;
-    } catch {
-      return null;
-    }
-  };
-  const fp32 = pick(false);
-  return fp32 !== null && fp32 === pick(true) ? fp32 : null;
-}
