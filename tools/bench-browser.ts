@@ -3,7 +3,7 @@
  * (WebGPU is SwiftShader on a GPU-less machine):
  *
  *   npm run bench:browser -- [--pack toyworld] [--eps wasm,webgpu] [--threads 1,2] [--runs 3]
- *                            [--steps 20] [--graphs unet,textEncoder] [--build] [--port 4180]
+ *                            [--steps 20] [--graphs unet,textEncoder] [--no-webgpu] [--build] [--port 4180]
  *                            [--out out/perf/browser.json]
  *
  * It serves the built app with `vite preview` (COOP/COEP and CSP on, as `npm run preview`;
@@ -20,7 +20,10 @@
  *   read back per step, and the worker's WASM thread count as onnxruntime runs it.
  *
  * With --graphs it also drives the page's "Check backends" dialog per graph (the worker's
- * selfTest: fixed inputs, batch 1) as before. Prints tables, writes JSON to --out.
+ * selfTest: fixed inputs, batch 1) on the WebGPU visit; with --no-webgpu (Chromium started
+ * without WebGPU) on the WASM visits instead, so every WASM row runs on the WASM-only build
+ * the page uses for WASM (after a WebGPU row the worker has the JSEP build, which then runs
+ * WASM too). Prints tables, writes JSON to --out.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -39,6 +42,7 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '3' },
     steps: { type: 'string', default: '20' },
     graphs: { type: 'string', default: '' },
+    'no-webgpu': { type: 'boolean', default: false },
     build: { type: 'boolean', default: false },
     port: { type: 'string', default: '4180' },
     chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
@@ -81,7 +85,13 @@ const browser = await chromium
   .launch({
     executablePath: flags.chromium,
     headless: true,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--headless', '--no-first-run', '--disable-background-networking'],
+    args: [
+      ...(flags['no-webgpu'] ? [] : ['--enable-unsafe-webgpu']),
+      '--no-sandbox',
+      '--headless',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
   })
   .catch((e: unknown) => {
     stopServer();
@@ -180,7 +190,10 @@ try {
       const run = await benchConfig(browser, ep, threads);
       ready.push(...run.ready);
       jobs.push(...run.jobs);
-      if (flags.graphs !== '' && ep === 'webgpu') results.push(...(await checkGraphs(run.page)));
+      // On a WASM visit only without WebGPU: the dialog's WebGPU row would load the JSEP
+      // build, and every later WASM row would then run on it instead of the WASM build.
+      if (flags.graphs !== '' && (ep === 'webgpu' || flags['no-webgpu']))
+        results.push(...(await checkGraphs(run.page)));
       await run.context.close();
     }
   }
@@ -192,7 +205,7 @@ try {
   console.table(jobs);
   const version = browser.version();
   const out: BrowserBench = {
-    chromium: `Chromium ${version} (${flags.chromium}, headless, --enable-unsafe-webgpu)`,
+    chromium: `Chromium ${version} (${flags.chromium}, headless${flags['no-webgpu'] ? ', no WebGPU' : ', --enable-unsafe-webgpu'})`,
     command: `npm run bench:browser -- ${process.argv.slice(2).join(' ')}`.trim(),
     pack: flags.pack,
     load: { before: loadBefore, after: loadavg().map((x) => round(x, 2)) },
