@@ -5,20 +5,17 @@
  * Cross-field checks live in `manifest-checks.ts`.
  */
 import { z } from 'zod/mini';
-import { PARAM_RANGES, type Mode, type NumericParam } from '../protocol';
-import { packPath, schedulerSchema, sha256Hex, tensorSpec, type Manifest } from './manifest';
-
-const posInt = z.number().check(z.int(), z.positive());
-const nonNegInt = z.number().check(z.int(), z.nonnegative());
-
-/** `defaults`' numbers (no gammaNum: version 2 has no scoring module), from protocol.ts's ranges. */
-function rangeSchemas(): Record<Exclude<NumericParam, 'gammaNum'>, z.ZodMiniNumber<number>> {
-  const entries = PARAM_RANGES.filter((r) => r.key !== 'gammaNum').map((r) => {
-    const n = r.integer ? z.number().check(z.int()) : z.number();
-    return [r.key, n.check(r.minInclusive ? z.gte(r.min) : z.gt(r.min), z.lte(r.max))] as const;
-  });
-  return Object.fromEntries(entries) as Record<Exclude<NumericParam, 'gammaNum'>, z.ZodMiniNumber<number>>;
-}
+import type { Mode } from '../protocol';
+import {
+  nonNegInt,
+  packPath,
+  posInt,
+  rangeSchemas,
+  schedulerSchema,
+  sha256Hex,
+  tensorSpec,
+  type Manifest,
+} from './manifest';
 
 const resolution = z.tuple([posInt, posInt]);
 const rgb = z.tuple([z.number(), z.number(), z.number()]);
@@ -116,7 +113,8 @@ export const manifestV2Schema = z.strictObject({
   files: z.record(packPath, z.strictObject({ bytes: posInt, sha256: sha256Hex })),
 
   defaults: z.strictObject({
-    ...rangeSchemas(),
+    // no gammaNum: version 2 has no scoring module
+    ...rangeSchemas(['gammaNum']),
     mode: z.enum(MODES_V2),
   }),
 

@@ -13,8 +13,8 @@ import { MODES, PARAM_RANGES, type NumericParam } from '../protocol';
 // parse.ts shows these messages to the user: register English once, for every schema.
 z.config(z.locales.en());
 
-const posInt = z.number().check(z.int(), z.positive());
-const nonNegInt = z.number().check(z.int(), z.nonnegative());
+export const posInt = z.number().check(z.int(), z.positive());
+export const nonNegInt = z.number().check(z.int(), z.nonnegative());
 
 /** The DDIM scheduler block, the same in every pack format version. */
 export const schedulerSchema = z.strictObject({
@@ -29,13 +29,18 @@ export const schedulerSchema = z.strictObject({
   setAlphaToOne: z.boolean(),
 });
 
-/** `defaults`' numbers, from the one table of parameter ranges (protocol.ts). */
-function rangeSchemas(): Record<NumericParam, z.ZodMiniNumber<number>> {
-  const entries = PARAM_RANGES.map((r) => {
+/**
+ * `defaults`' numbers, from the one table of parameter ranges (protocol.ts); `skip`: the
+ * parameters a pack format has none of (version 2 has no scoring module, so no gammaNum).
+ */
+export function rangeSchemas<K extends NumericParam = never>(
+  skip: readonly K[] = [],
+): Record<Exclude<NumericParam, K>, z.ZodMiniNumber<number>> {
+  const entries = PARAM_RANGES.filter((r) => !(skip as readonly NumericParam[]).includes(r.key)).map((r) => {
     const n = r.integer ? z.number().check(z.int()) : z.number();
     return [r.key, n.check(r.minInclusive ? z.gte(r.min) : z.gt(r.min), z.lte(r.max))] as const;
   });
-  return Object.fromEntries(entries) as Record<NumericParam, z.ZodMiniNumber<number>>;
+  return Object.fromEntries(entries) as Record<Exclude<NumericParam, K>, z.ZodMiniNumber<number>>;
 }
 
 /** A path inside the pack: relative, no `..`, no scheme, no query (packs from URLs are untrusted). */
