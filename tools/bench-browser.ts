@@ -29,25 +29,23 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchJobResult, EngineStats, LoadTimings, Params } from '../workers/protocol';
 import type { BrowserBench, BrowserJobRow, BrowserReadyRow } from './bench-options';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', default: 'toyworld' },
-    eps: { type: 'string', default: 'wasm,webgpu' },
-    threads: { type: 'string', default: '' },
-    runs: { type: 'string', default: '3' },
-    steps: { type: 'string', default: '20' },
-    graphs: { type: 'string', default: '' },
-    'no-webgpu': { type: 'boolean', default: false },
-    build: { type: 'boolean', default: false },
-    port: { type: 'string', default: '4180' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-    out: { type: 'string', default: 'out/perf/browser.json' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', default: 'toyworld' },
+  eps: { type: 'string', default: 'wasm,webgpu' },
+  threads: { type: 'string', default: '' },
+  runs: { type: 'string', default: '3' },
+  steps: { type: 'string', default: '20' },
+  graphs: { type: 'string', default: '' },
+  'no-webgpu': { type: 'boolean', default: false },
+  build: { type: 'boolean', default: false },
+  port: { type: 'string', default: '4180' },
+  chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  out: { type: 'string', default: 'out/perf/browser.json' },
 });
 
 if (flags.build) {

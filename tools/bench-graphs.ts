@@ -20,26 +20,24 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as native from 'onnxruntime-node';
 import { loadOrt } from '../workers/runtime/ort-env';
 import { sessionOptions } from '../workers/runtime/session-options';
 import { makeFeeds, median, type IoSpec } from './bench-feeds';
 import { countNodes } from './onnx-nodes';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', multiple: true },
-    runs: { type: 'string', default: '25' },
-    warmup: { type: 'string', default: '5' },
-    threads: { type: 'string', default: '1' },
-    'wasm-threads': { type: 'string', default: '1' },
-    graphs: { type: 'string' },
-    static: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    // internal: a child process timing WASM only, at one thread count
-    'wasm-only': { type: 'boolean', default: false },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', multiple: true },
+  runs: { type: 'string', default: '25' },
+  warmup: { type: 'string', default: '5' },
+  threads: { type: 'string', default: '1' },
+  'wasm-threads': { type: 'string', default: '1' },
+  graphs: { type: 'string' },
+  static: { type: 'boolean', default: false },
+  json: { type: 'string' },
+  // internal: a child process timing WASM only, at one thread count
+  'wasm-only': { type: 'boolean', default: false },
 });
 const packs = flags.pack ?? ['public/models/toyworld'];
 const runs = Number(flags.runs);

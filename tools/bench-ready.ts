@@ -20,21 +20,19 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { PACK_ANSWERED_MARK, type LoadTimings } from '../workers/protocol';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    app: { type: 'string', multiple: true, default: [] },
-    rounds: { type: 'string', default: '3' },
-    eps: { type: 'string', default: 'wasm' },
-    pack: { type: 'string', default: 'toyworld' },
-    port: { type: 'string', default: '4190' },
-    settle: { type: 'string', default: '3000' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-    out: { type: 'string', default: '' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  app: { type: 'string', multiple: true, default: [] },
+  rounds: { type: 'string', default: '3' },
+  eps: { type: 'string', default: 'wasm' },
+  pack: { type: 'string', default: 'toyworld' },
+  port: { type: 'string', default: '4190' },
+  settle: { type: 'string', default: '3000' },
+  chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  out: { type: 'string', default: '' },
 });
 
 interface App {

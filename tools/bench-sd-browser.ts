@@ -23,25 +23,23 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writ
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { makeFeeds, type IoSpec } from './bench-feeds';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', default: '/tmp/sd-full-pack' },
-    graph: { type: 'string', default: 'unet' },
-    eps: { type: 'string', default: 'wasm,webgpu' },
-    threads: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '1' },
-    // Seconds per EP, from launch to the page's answer.
-    timeout: { type: 'string', default: '1800' },
-    // Chromium's --disable-gpu-watchdog: one long SwiftShader dispatch is not taken for a hung GPU process.
-    'no-gpu-watchdog': { type: 'boolean', default: false },
-    port: { type: 'string', default: '4190' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-    json: { type: 'string' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', default: '/tmp/sd-full-pack' },
+  graph: { type: 'string', default: 'unet' },
+  eps: { type: 'string', default: 'wasm,webgpu' },
+  threads: { type: 'string', default: '1' },
+  runs: { type: 'string', default: '1' },
+  // Seconds per EP, from launch to the page's answer.
+  timeout: { type: 'string', default: '1800' },
+  // Chromium's --disable-gpu-watchdog: one long SwiftShader dispatch is not taken for a hung GPU process.
+  'no-gpu-watchdog': { type: 'boolean', default: false },
+  port: { type: 'string', default: '4190' },
+  chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  json: { type: 'string' },
 });
 
 const manifest = JSON.parse(readFileSync(join(flags.pack, 'pack.json'), 'utf8')) as {

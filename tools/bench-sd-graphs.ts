@@ -12,19 +12,17 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { makeFeeds, median, type IoSpec } from './bench-feeds';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', default: 'public/models/test-sd-tiny' },
-    graphs: { type: 'string', default: 'textEncoder,imageEncoder,unet,decoder' },
-    batches: { type: 'string', default: '1,2,3' },
-    runs: { type: 'string', default: '2' },
-    threads: { type: 'string', default: '2' },
-    json: { type: 'string' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', default: 'public/models/test-sd-tiny' },
+  graphs: { type: 'string', default: 'textEncoder,imageEncoder,unet,decoder' },
+  batches: { type: 'string', default: '1,2,3' },
+  runs: { type: 'string', default: '2' },
+  threads: { type: 'string', default: '2' },
+  json: { type: 'string' },
 });
 
 const manifest = JSON.parse(readFileSync(join(flags.pack, 'pack.json'), 'utf8')) as {

@@ -7,7 +7,6 @@
  * per step, time to first preview, and the process's peak RSS.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { Engine } from '../workers/engine';
 import type { TensorHandle } from '../workers/engine';
 import type { GraphSpec } from '../workers/packs/manifest';
@@ -17,14 +16,13 @@ import { defaultParams } from './cli-params';
 import { loadPackFromDisk } from './load-pack';
 import { NodeBackend } from './node-backend';
 import { readPng } from './png';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', default: 'public/models/toyworld' },
-    ...benchFlags({ steps: '10', threads: '0', runs: '3' }),
-    repeats: { type: 'string', default: '10' },
-    json: { type: 'string' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', default: 'public/models/toyworld' },
+  ...benchFlags({ steps: '10', threads: '0', runs: '3' }),
+  repeats: { type: 'string', default: '10' },
+  json: { type: 'string' },
 });
 const steps = intFlag('steps', flags.steps, 1);
 const threads = intFlag('threads', flags.threads);

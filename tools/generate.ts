@@ -6,24 +6,22 @@
  * and out.json (parameters, per-step timings and bytes, totals).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { Engine } from '../workers/engine';
 import type { EngineEvent, Job } from '../workers/protocol';
 import { paramsFromFlags, PARAM_FLAGS } from './cli-params';
 import { loadPackFromDisk } from './load-pack';
 import { NodeBackend } from './node-backend';
 import { readPng, writeGrayGrid, writePng } from './png';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', default: 'public/models/toyworld' },
-    ref: { type: 'string' },
-    prompt: { type: 'string' },
-    word: { type: 'string', default: '' },
-    out: { type: 'string', default: 'out.png' },
-    threads: { type: 'string', default: '0' },
-    ...PARAM_FLAGS,
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', default: 'public/models/toyworld' },
+  ref: { type: 'string' },
+  prompt: { type: 'string' },
+  word: { type: 'string', default: '' },
+  out: { type: 'string', default: 'out.png' },
+  threads: { type: 'string', default: '0' },
+  ...PARAM_FLAGS,
 });
 
 function fail(message: string): never {

@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { benchFlags, intFlag, intListFlag, type BenchJson, type BrowserBench } from './bench-options';
+import { parseCli } from './cli-args';
 
 function sdNotes(unetParams: number | null, pack: string): string {
   const ours = unetParams === null ? 'a few million' : `${(unetParams / 1e6).toFixed(2)} M`;
@@ -23,13 +23,11 @@ function sdNotes(unetParams: number | null, pack: string): string {
 Our ${pack} UNet has ${ours} parameters — ${ratio} fewer — on a 12 × 16 × 16 latent (256 positions against SD's 4 096), with a 0.1 M-parameter word-level text encoder and a parameter-free space-to-depth decoder. Per UNet evaluation that is several thousand times less arithmetic than SD 1.5, which is why a whole 20-step RealCustom image (3 UNet rows per step) takes a fraction of a second on two CPU cores here, and why WASM on a CPU is a practical fallback for this pack while it is not for SD. The price is the toy world itself: 32 × 32 images of six classes and nine colours; what this project reproduces is the method's mechanics and its relative claims, not SD-class image quality. The method's own overhead scales the same way in both: realcustom needs 3 UNet rows per step against text-only's 2 (1.5× the UNet work before the mask freezes, batch-3 afterwards), plus one small mask read-back per step while the mask is live.`;
 }
 
-const { values: flags } = parseArgs({
-  options: {
-    packs: { type: 'string', default: 'public/models/test-tiny,public/models/toyworld' },
-    ...benchFlags({ steps: '20', threads: '1,2', runs: '3' }),
-    browser: { type: 'string', default: 'out/perf/browser.json' },
-    out: { type: 'string', default: 'docs/performance.md' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  packs: { type: 'string', default: 'public/models/test-tiny,public/models/toyworld' },
+  ...benchFlags({ steps: '20', threads: '1,2', runs: '3' }),
+  browser: { type: 'string', default: 'out/perf/browser.json' },
+  out: { type: 'string', default: 'docs/performance.md' },
 });
 
 /** Parameters of an ONNX graph (sum of initializer sizes), via the models/ Python's onnx; null if unavailable. */

@@ -16,23 +16,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as native from 'onnxruntime-node';
 import { loadOrt } from '../workers/runtime/ort-env';
 import { sessionOptions } from '../workers/runtime/session-options';
 import { countNodes } from './onnx-nodes';
+import { parseCli } from './cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    pack: { type: 'string', default: 'public/models/toyworld' },
-    graph: { type: 'string', default: 'unet' },
-    batch: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '25' },
-    threads: { type: 'string', default: '1' },
-    static: { type: 'boolean', default: false },
-    top: { type: 'string', default: '15' },
-    'wasm-child': { type: 'boolean', default: false },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  pack: { type: 'string', default: 'public/models/toyworld' },
+  graph: { type: 'string', default: 'unet' },
+  batch: { type: 'string', default: '1' },
+  runs: { type: 'string', default: '25' },
+  threads: { type: 'string', default: '1' },
+  static: { type: 'boolean', default: false },
+  top: { type: 'string', default: '15' },
+  'wasm-child': { type: 'boolean', default: false },
 });
 const batch = Number(flags.batch);
 const runs = Number(flags.runs);

@@ -10,22 +10,20 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeReport } from './report';
 import { runEval } from './run';
+import { parseCli } from '../cli-args';
 
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    pack: { type: 'string', default: 'public/models/toyworld' },
-    bench: { type: 'string', default: 'models/benchmark' },
-    steps: { type: 'string', default: '20' },
-    cases: { type: 'string' },
-    workers: { type: 'string' },
-    threads: { type: 'string', default: '1' },
-    out: { type: 'string' },
-    raw: { type: 'string' },
-  },
+const { values: flags } = parseCli(import.meta.url, {
+  quick: { type: 'boolean', default: false },
+  pack: { type: 'string', default: 'public/models/toyworld' },
+  bench: { type: 'string', default: 'models/benchmark' },
+  steps: { type: 'string', default: '20' },
+  cases: { type: 'string' },
+  workers: { type: 'string' },
+  threads: { type: 'string', default: '1' },
+  out: { type: 'string' },
+  raw: { type: 'string' },
 });
 const quick = flags.quick === true;
 const limit = flags.cases !== undefined ? Number(flags.cases) : quick ? 20 : undefined;
