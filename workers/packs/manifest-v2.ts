@@ -11,13 +11,13 @@ import {
   packPath,
   posInt,
   rangeSchemas,
+  resolution,
   schedulerSchema,
   sha256Hex,
   tensorSpec,
   type Manifest,
 } from './manifest';
 
-const resolution = z.tuple([posInt, posInt]);
 const rgb = z.tuple([z.number(), z.number(), z.number()]);
 
 export const graphSpecV2 = z.strictObject({

@@ -71,7 +71,8 @@ export const graphSpec = z.extend(fileRef, {
 });
 export type GraphSpec = z.infer<typeof graphSpec>;
 
-const resolution = z.tuple([posInt, posInt]);
+/** The grid of an attention layer or of the mask, in latent cells (both pack formats use it). */
+export const resolution = z.tuple([posInt, posInt]);
 
 export const GRAPH_NAMES = ['textEncoder', 'imageEncoder', 'unet', 'unetGlobal', 'decoder', 'judge'] as const;
 export type GraphName = (typeof GRAPH_NAMES)[number];
