@@ -19,6 +19,8 @@ FULL = dict(
     # both adapters get the same data and budget (the comparison is fair); adapt_fg_w weights
     # the target region in their loss
     rc_minutes=9.0, ip_minutes=9.0, adapt_batch=32, adapt_lr=1e-3, adapt_fg_w=4.0,
+    # film: both adapters also write into the 7 ResBlocks (mask-gated FiLM, models/README); off in the shipped pack
+    film=False,
     judge_minutes=40.0, judge_batch=64,
     max_steps=None, ckpt_every_s=180, snapshot_step=400,
     # evaluation

@@ -259,6 +259,19 @@ class XAttn(nn.Module):
 
 
 LAYERS = ["down.16", "mid.8", "up.16"]
+
+
+def film_layers(in_dim, c1, c2):
+    """the adapters' FiLM (cfg film): per ResBlock it writes into, Linear(reference vector ->
+    scale and shift of the block's output channels), zero-initialised (starts as the frozen base)"""
+    blocks = {"d1": c1, "d2": c2, "m1": c2, "m2": c2, "u0": c2, "u1": c1, "u2": c1}
+    film = nn.ModuleDict({n: nn.Linear(in_dim, 2 * ch) for n, ch in blocks.items()})
+    for m in film.values():
+        nn.init.zeros_(m.weight)
+        nn.init.zeros_(m.bias)
+    return film
+
+
 ADAPTER_PREFIXES = ("ad.", "ip_", "rc_")
 
 
@@ -301,11 +314,20 @@ class UNet(nn.Module):
             n_img = (cfg["image_size"] // cfg["patch"]) ** 2
             self.ad = nn.ModuleDict({n.replace(".", "_"): RealCustomLayer(self.layer_ch[n], td, Di, cfg["score_hidden"], n_img)
                                      for n in LAYERS})
+            if cfg.get("film"):
+                # cfg film: mask-gated FiLM of the ResBlocks from an attention-pooled reference
+                # vector: more places to write the reference than the three cross-attention layers
+                self.rc_pool = nn.Linear(Di, 1)
+                self.rc_film = film_layers(Di, c1, c2)
         elif adapter == "ip":
             G = cfg["global_tokens"]
             self.ip_proj = nn.Linear(cfg["embed_dim"], G * td)
             self.ip_ln = nn.LayerNorm(td)
             self.ad = nn.ModuleDict({n.replace(".", "_"): IPLayer(self.layer_ch[n], td) for n in LAYERS})
+            if cfg.get("film"):
+                # the same mask-gated ResBlock FiLM as RealCustom's (same capacity: a fair
+                # comparison), from the global embedding
+                self.ip_film = film_layers(cfg["embed_dim"], c1, c2)
 
     def base_parameters(self):
         return [p for n, p in self.named_parameters() if not is_adapter_param(n)]
@@ -332,6 +354,28 @@ class UNet(nn.Module):
             return o * m * sc
         return fn
 
+    def _film_fn(self, a):
+        """h -> h + mask * image_scale * (h * g + b), (g, b) from the reference (RealCustom: its
+        attention-pooled tokens; global: its embedding); identity without cfg film or adapter inputs"""
+        if a is None or not self.cfg.get("film"):
+            return lambda name, h: h
+        if self.adapter == "realcustom":
+            tok, film = a["image_tokens"], self.rc_film
+            c = (torch.softmax(self.rc_pool(tok).squeeze(-1), -1).unsqueeze(-1) * tok).sum(1)  # [B,Di]
+        else:
+            c, film = a["image_embed"], self.ip_film
+        sc = a["image_scale"].view(-1, 1, 1, 1)
+        masks = {}
+
+        def fn(name, h):
+            C, r = h.shape[1], h.shape[-1]
+            if r not in masks:
+                m = a["mask"]
+                masks[r] = (m if m.shape[-1] == r else F.interpolate(m, size=(r, r), mode="bilinear", align_corners=False)) * sc
+            g, b = film[name](c).unsqueeze(-1).unsqueeze(-1).split(C, 1)
+            return h + (h * g + b) * masks[r]
+        return fn
+
     def forward(self, x, t, text, a=None):
         """x [B,C,H,W], t [B] float, text [B,L,Dt]; a: adapter inputs dict or None.
         Returns model output and per-layer text attention probs [B,h,N,L] (order LAYERS)."""
@@ -344,19 +388,20 @@ class UNet(nn.Module):
         if a is not None:
             a = dict(a, text=text)
         hw = x.shape[-1]
+        fm = self._film_fn(a)
         te = self.temb(timestep_embedding(t, self.cfg["ch1"]))
         h0 = self.cin(x)
-        h1 = self.d1(h0, te)
+        h1 = fm("d1", self.d1(h0, te))
         h1, p1 = self.a_d(h1, text, self._img_fn("down.16", hw, a))
-        h2 = self.d2(self.down(h1), te)
-        h = self.m1(h2, te)
+        h2 = fm("d2", self.d2(self.down(h1), te))
+        h = fm("m1", self.m1(h2, te))
         h, p2 = self.a_m(h, text, self._img_fn("mid.8", hw // 2, a))
-        h = self.m2(h, te)
-        h = self.u0(torch.cat([h, h2], 1), te)
+        h = fm("m2", self.m2(h, te))
+        h = fm("u0", self.u0(torch.cat([h, h2], 1), te))
         h = self.up(F.interpolate(h, scale_factor=2.0, mode="nearest"))
-        h = self.u1(torch.cat([h, h1], 1), te)
+        h = fm("u1", self.u1(torch.cat([h, h1], 1), te))
         h, p3 = self.a_u(h, text, self._img_fn("up.16", hw, a))
-        h = self.u2(torch.cat([h, h0], 1), te)
+        h = fm("u2", self.u2(torch.cat([h, h0], 1), te))
         return self.cout(F.silu(self.nout(h))), [p1, p2, p3]
 
 

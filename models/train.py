@@ -50,16 +50,24 @@ class Loop:
         self.step, self.elapsed, self.done = 0, 0.0, False
         if self.path.exists():
             ck = torch.load(self.path)
+            grown = False
             for k, m in models.items():
-                m.load_state_dict(ck["models"][k])
+                # strict=False only for modules added since the checkpoint (they keep their init)
+                missing, unexpected = m.load_state_dict(ck["models"][k], strict=False)
+                if unexpected:
+                    raise RuntimeError(f"{self.path}: unexpected keys {unexpected[:5]}")
+                grown = grown or bool(missing)
+                if missing:
+                    log(wd, stage, f"new modules start from their init: {sorted({n.split('.')[0] for n in missing})}")
             if ema is not None and "ema" in ck:
                 for k, m in ema.items():
                     m.load_state_dict(ck["ema"][k])
-            if "opt" in ck:
+            if "opt" in ck and not grown:
                 opt.load_state_dict(ck["opt"])
             self.step, self.elapsed, self.done = ck["step"], ck["elapsed"], ck.get("done", False)
-            if self.done and not cfg["max_steps"] and self.elapsed < self.budget - 1:
-                self.done = False  # the budget was raised: continue training
+            more = self.step < cfg["max_steps"] if cfg["max_steps"] else self.elapsed < self.budget - 1
+            if self.done and more:
+                self.done = False  # the budget (or max_steps) was raised: continue training
             log(wd, stage, f"resumed at step {self.step}, {self.elapsed:.0f}s, done={self.done}")
 
     def save(self):
@@ -269,6 +277,9 @@ def stage_adapter(cfg, wd, kind):
         holder["proj"], holder["ln"] = unet.ip_proj, unet.ip_ln
     else:
         holder["proj"] = unet.rc_proj
+    for mod in ("rc_film", "rc_pool", "ip_film"):  # cfg film
+        if hasattr(unet, mod):
+            holder[mod] = getattr(unet, mod)
     loop = Loop(wd, name + "_train", cfg, dict(adapter_mods=holder), opt, cfg["rc_minutes" if kind == "realcustom" else "ip_minutes"])
     log(wd, name, f"adapter params={sum(p.numel() for p in params)}")
     rng = np.random.default_rng(cfg["seed"] + 30 + loop.step)
