@@ -275,6 +275,11 @@ def film_layers(in_dim, c1, c2):
 ADAPTER_PREFIXES = ("ad.", "ip_", "rc_")
 
 
+def mask_at(m, hw):
+    """the mask [B,1,H,W] at a layer's resolution hw (bilinear; unchanged when it already is)"""
+    return m if m.shape[-1] == hw else F.interpolate(m, size=(hw, hw), mode="bilinear", align_corners=False)
+
+
 def is_adapter_param(name):
     """adapter weights (trained on the frozen base, saved in adapter_<kind>.pt)"""
     return name.startswith(ADAPTER_PREFIXES)
@@ -339,10 +344,7 @@ class UNet(nn.Module):
         if self.adapter is None or a is None:
             return None
         layer = self.ad[name.replace(".", "_")]
-        m = a["mask"]
-        if m.shape[-1] != hw:
-            m = F.interpolate(m, size=(hw, hw), mode="bilinear", align_corners=False)
-        m = m.flatten(2).transpose(1, 2)  # [B,N,1]
+        m = mask_at(a["mask"], hw).flatten(2).transpose(1, 2)  # [B,N,1]
         sc = a["image_scale"].view(-1, 1, 1)
 
         def fn(q, z):
@@ -370,8 +372,7 @@ class UNet(nn.Module):
         def fn(name, h):
             C, r = h.shape[1], h.shape[-1]
             if r not in masks:
-                m = a["mask"]
-                masks[r] = (m if m.shape[-1] == r else F.interpolate(m, size=(r, r), mode="bilinear", align_corners=False)) * sc
+                masks[r] = mask_at(a["mask"], r) * sc
             g, b = film[name](c).unsqueeze(-1).unsqueeze(-1).split(C, 1)
             return h + (h * g + b) * masks[r]
         return fn
