@@ -13,6 +13,9 @@ FULL = dict(
     judge_ch=16,
     # data
     n_train=16000, n_adapt=8000, n_test=1000, seed=1234,
+    # design kinds of the uncoloured objects in the base UNet's training data (None: all of
+    # toyworld.DESIGN_KINDS); the adapters' data always has every kind
+    train_custom_kinds=None,
     # training budgets (minutes of wall time, CPU) and batch sizes
     enc_minutes=4.0, enc_batch=64, enc_lr=1e-3,
     unet_minutes=150.0, unet_batch=24, unet_lr=8e-4, ema=0.995, text_drop=0.1, ground_w=0.3,

@@ -24,14 +24,16 @@ torch.set_num_threads(2)
 
 
 def stage_generate(cfg, wd):
-    for split, n, seed, pc in (("train", cfg["n_train"], cfg["seed"], 0.2),
-                               ("adapt", cfg["n_adapt"], cfg["seed"] + 1, 0.5),
-                               ("test", cfg["n_test"], cfg["seed"] + 2, 0.2)):
+    # the base UNet's data may restrict its custom designs' kinds (cfg train_custom_kinds); the
+    # adapters' data and the test split keep every kind
+    for split, n, seed, pc, kinds in (("train", cfg["n_train"], cfg["seed"], 0.2, cfg.get("train_custom_kinds")),
+                                      ("adapt", cfg["n_adapt"], cfg["seed"] + 1, 0.5, None),
+                                      ("test", cfg["n_test"], cfg["seed"] + 2, 0.2, None)):
         p = Path(wd) / f"data_{split}.npz"
         if p.exists():
             continue
         t0 = time.time()
-        ds = tw.build_dataset(n, seed, "test" if split == "test" else "train", pc)
+        ds = tw.build_dataset(n, seed, "test" if split == "test" else "train", pc, kinds)
         np.savez(p, **ds)
         log(wd, "generate", f"{split}: {n} scenes in {time.time() - t0:.1f}s")
     ds = load_data(wd, "train")

@@ -60,3 +60,25 @@ def test_heldout():
 def test_area_stats():
     s = tw.area_stats(tw.build_dataset(200, 7))
     assert s["single_object_scenes"]["p75"] > 0.2  # scenes with one large object exist
+
+
+def _custom_object_colours(ds):
+    """number of distinct colours in the fully covered pixels of each uncoloured object"""
+    out = []
+    for i in range(len(ds["nobj"])):
+        for k in range(ds["nobj"][i]):
+            full = ds["masks"][i, k] == 255
+            if ds["color"][i, k] < 0 and full.sum() >= 20:
+                out.append(len(np.unique(ds["images"][i][full].reshape(-1, 3) // 4, axis=0)))
+    return out
+
+
+def test_custom_kinds():
+    """restricting the custom designs to solid ones makes every uncoloured object one flat colour;
+    by default some are two-tone or textured"""
+    solid = _custom_object_colours(tw.build_dataset(200, 8, "train", p_custom=0.5, custom_kinds=("solid",)))
+    assert len(solid) > 20 and max(solid) <= 2
+    every = _custom_object_colours(tw.build_dataset(200, 8, "train", p_custom=0.5))
+    assert len(every) > 20 and np.mean([n > 2 for n in every]) > 0.5
+    rng = np.random.default_rng(0)
+    assert {tw.random_design(rng, kinds=("stripes", "dots"))["kind"] for _ in range(50)} == {"stripes", "dots"}

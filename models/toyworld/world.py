@@ -165,9 +165,11 @@ def _hsv(h, s, v):
     return (int(r * 255), int(g * 255), int(b * 255))
 
 
-def random_design(rng, heldout=None):
+def random_design(rng, heldout=None, kinds=None):
     """Reference design the vocabulary cannot express: off-palette hue, two-tone.
-    heldout: None any, False exclude held-out hues, True only held-out hues."""
+    heldout: None any, False exclude held-out hues, True only held-out hues.
+    kinds: the design kinds to draw from (default all of DESIGN_KINDS)."""
+    kinds = kinds or DESIGN_KINDS
     while True:
         h1 = float(rng.uniform())
         ho = HELDOUT_HUE[0] <= h1 < HELDOUT_HUE[1]
@@ -176,7 +178,7 @@ def random_design(rng, heldout=None):
         if heldout:
             h1 = float(rng.uniform(*HELDOUT_HUE))
             break
-    kind = DESIGN_KINDS[rng.integers(len(DESIGN_KINDS))]
+    kind = kinds[rng.integers(len(kinds))]
     c1 = _hsv(h1, rng.uniform(0.55, 1.0), rng.uniform(0.55, 1.0))
     h2 = h1 + rng.uniform(0.25, 0.75)
     c2 = _hsv(h2, rng.uniform(0.3, 1.0), rng.uniform(0.35, 1.0))
@@ -299,8 +301,9 @@ def _place(rng, sizes):
     return boxes
 
 
-def sample_scene(rng, split="train", p_custom=0.2):
-    """Returns a scene dict with image, masks, caption and attributes."""
+def sample_scene(rng, split="train", p_custom=0.2, custom_kinds=None):
+    """Returns a scene dict with image, masks, caption and attributes. custom_kinds: the design
+    kinds of its uncoloured (custom-design) objects, default all."""
     n = int(rng.choice([1, 2], p=[0.35, 0.65]))
     if n == 1:
         sizes = [rng.uniform(15, 26)]
@@ -312,7 +315,7 @@ def sample_scene(rng, split="train", p_custom=0.2):
     for (cx, cy, s) in boxes:
         cls = CLASSES[rng.integers(len(CLASSES))]
         if rng.uniform() < p_custom:
-            design = random_design(rng, heldout=(None if split == "test" else False))
+            design = random_design(rng, heldout=(None if split == "test" else False), kinds=custom_kinds)
             color, pattern = None, None
         else:
             while True:
@@ -383,8 +386,8 @@ def render_reference(rng, cls, design, s=None):
     return img, masks[0]
 
 
-def build_dataset(n, seed, split="train", p_custom=0.2):
-    """Arrays for training/eval. Deterministic in (n, seed, split)."""
+def build_dataset(n, seed, split="train", p_custom=0.2, custom_kinds=None):
+    """Arrays for training/eval. Deterministic in (n, seed, split, p_custom, custom_kinds)."""
     rng = np.random.default_rng(seed)
     S = SIZE
     out = dict(images=np.zeros((n, S, S, 3), np.uint8), masks=np.zeros((n, 3, S, S), np.uint8),
@@ -395,7 +398,7 @@ def build_dataset(n, seed, split="train", p_custom=0.2):
                ref=np.zeros((n, S, S, 3), np.uint8), ref2=np.zeros((n, S, S, 3), np.uint8))
     captions = []
     for i in range(n):
-        sc = sample_scene(rng, split, p_custom)
+        sc = sample_scene(rng, split, p_custom, custom_kinds)
         k = len(sc["objects"])
         out["images"][i] = sc["image"]
         out["masks"][i, :k] = sc["masks"]
