@@ -22,12 +22,18 @@ export function ensureEngineStarted(packSource: PackSource): Promise<void> {
   return starting;
 }
 
+let restarts = 0;
+
 /** Rebuilds the worker, e.g. after the EP toggle or a lost device. */
 export async function restartEngine(ep: EpPreference, packSource: PackSource): Promise<void> {
+  const mine = ++restarts;
   const old = bridge;
   bridge = null;
   useStore.getState().setEpPreference(ep);
   await old?.dispose().catch(() => undefined);
+  // A later restart (the toggle pressed again while the old worker was being disposed) wins:
+  // starting this one as well would leave a worker on the earlier choice in charge.
+  if (mine !== restarts) return;
   starting = start(ep, packSource);
   return starting;
 }
