@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EpPreference } from '../../workers/protocol';
+import { DEFAULT_PACK } from '../lib/url-options';
 
 const made: { ep: EpPreference; disposed: boolean }[] = [];
 vi.mock('./bridge', () => ({
@@ -28,7 +29,7 @@ describe('restartEngine', () => {
 
   it('the last of two quick restarts decides the worker (WebGPU then back to WASM stays on WASM)', async () => {
     const { ensureEngineStarted, restartEngine, engineBridge } = await import('./session');
-    const source = { kind: 'url', url: '/models/toyworld/' } as never;
+    const source = DEFAULT_PACK;
     void ensureEngineStarted(source);
     expect(made.map((m) => m.ep)).toEqual(['auto']);
     void restartEngine('webgpu', source);

@@ -15,14 +15,14 @@ import { useStore } from '../store';
 
 let bridge: EngineBridge | null = null;
 let starting: Promise<void> | null = null;
+/** Counts restartEngine calls: of overlapping restarts only the last starts a worker. */
+let restarts = 0;
 
 /** Starts the worker once per page (idempotent, so React's double effects are harmless). */
 export function ensureEngineStarted(packSource: PackSource): Promise<void> {
   starting ??= start(useStore.getState().epPreference, packSource);
   return starting;
 }
-
-let restarts = 0;
 
 /** Rebuilds the worker, e.g. after the EP toggle or a lost device. */
 export async function restartEngine(ep: EpPreference, packSource: PackSource): Promise<void> {
