@@ -2,7 +2,6 @@ import type { KeyboardEvent } from 'react';
 import type { EpPreference } from '../../workers/protocol';
 import { withEpPreference } from '../lib/url-options';
 import { useStore } from '../store';
-import { currentPackSource } from '../engine/recovery';
 import { restartEngine } from '../engine/session';
 import './EpToggle.css';
 
@@ -18,7 +17,7 @@ export function EpToggle() {
   const choose = (ep: EpPreference) => {
     if (ep === current) return;
     window.history.replaceState(null, '', withEpPreference(window.location.href, ep));
-    void restartEngine(ep, currentPackSource());
+    void restartEngine(ep); // the same pack, the one asked for last
   };
   // A radiogroup's keys: the arrows move the choice (wrapping), one tab stop for the group.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -6,20 +6,14 @@
  * another pack (the default one, a folder) goes through the same fresh worker.
  */
 import type { FolderPack, PackSource } from '../../workers/protocol';
-import { DEFAULT_PACK, readPackSource, withoutPack } from '../lib/url-options';
+import { DEFAULT_PACK, withoutPack } from '../lib/url-options';
 import { useStore } from '../store';
 import { restartEngine } from './session';
-
-/** The pack the page asked for last (before any: the address's `?pack=`). */
-export function currentPackSource(): PackSource {
-  const { pack } = useStore.getState();
-  return pack.status === 'idle' ? readPackSource(window.location.search) : pack.source;
-}
 
 export async function retryEngine(): Promise<void> {
   // The failed job's error is answered by the restart; the next Generate starts clean.
   useStore.setState({ job: { status: 'idle' } });
-  await restartEngine(useStore.getState().epPreference, currentPackSource());
+  await restartEngine(useStore.getState().epPreference); // the pack asked for last
 }
 
 /** Another pack in a fresh worker; the address drops `?pack=` (it cannot name this pack). */

@@ -1,15 +1,18 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EpPreference } from '../../workers/protocol';
+import type { EpPreference, PackSource } from '../../workers/protocol';
 import { DEFAULT_PACK } from '../lib/url-options';
 
-const made: { ep: EpPreference; disposed: boolean }[] = [];
+const made: { ep: EpPreference; disposed: boolean; pack?: PackSource }[] = [];
 vi.mock('./bridge', () => ({
   createEngineBridge: (ep: EpPreference) => {
-    const record = { ep, disposed: false };
+    const record: (typeof made)[number] = { ep, disposed: false };
     made.push(record);
     return {
       ep,
-      loadPack: () => new Promise(() => undefined),
+      loadPack: (pack: PackSource) => {
+        record.pack = pack;
+        return new Promise(() => undefined);
+      },
       capabilities: () => new Promise(() => undefined),
       dispose: () =>
         new Promise<void>((resolve) =>
@@ -38,5 +41,20 @@ describe('restartEngine', () => {
     expect(made.map((m) => m.ep)).toEqual(['auto', 'wasm']);
     expect((engineBridge() as unknown as { ep: string }).ep).toBe('wasm');
     expect(made[0]!.disposed).toBe(true);
+  });
+
+  it('an EP toggle during a pack switch keeps the pack the switch asked for', async () => {
+    const { restartEngine, engineBridge } = await import('./session');
+    const folder: PackSource = { kind: 'folder', name: 'my-pack', files: [] };
+    made.length = 0;
+    void restartEngine('wasm', folder); // "Load a pack folder…"
+    void restartEngine('auto'); // the toggle, before the old worker is gone and the store knows the folder
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(made.map((m) => [m.ep, m.pack])).toEqual([['auto', folder]]);
+    expect((engineBridge() as unknown as { ep: string }).ep).toBe('auto');
+    // and a later restart without a pack (a retry) still loads the folder
+    void restartEngine('auto');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(made.map((m) => m.pack)).toEqual([folder, folder]);
   });
 });

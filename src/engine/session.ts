@@ -10,31 +10,42 @@ import { PACK_ANSWERED_MARK } from '../../workers/protocol';
 import { clearLiveFrames, liveFrames } from './live-frames';
 import { createEngineBridge, type EngineBridge } from './bridge';
 import { askPersistence } from '../lib/persist-storage';
-import { readWasmThreads } from '../lib/url-options';
+import { readPackSource, readWasmThreads } from '../lib/url-options';
 import { useStore } from '../store';
 
 let bridge: EngineBridge | null = null;
 let starting: Promise<void> | null = null;
 /** Counts restartEngine calls: of overlapping restarts only the last starts a worker. */
 let restarts = 0;
+/**
+ * The pack the page asked for last: a restart that names none (the EP toggle, a retry) loads
+ * this one, even while an earlier switch to it is still waiting for the old worker to go.
+ */
+let requestedPack: PackSource | null = null;
 
 /** Starts the worker once per page (idempotent, so React's double effects are harmless). */
 export function ensureEngineStarted(packSource: PackSource): Promise<void> {
+  requestedPack ??= packSource;
   starting ??= start(useStore.getState().epPreference, packSource);
   return starting;
 }
 
-/** Rebuilds the worker, e.g. after the EP toggle or a lost device. */
-export async function restartEngine(ep: EpPreference, packSource: PackSource): Promise<void> {
+/**
+ * Rebuilds the worker: with another pack (a folder, the default one), or with the pack asked
+ * for last when none is given (the EP toggle, a retry after a lost device).
+ */
+export async function restartEngine(ep: EpPreference, packSource?: PackSource): Promise<void> {
   const mine = ++restarts;
+  if (packSource) requestedPack = packSource;
   const old = bridge;
   bridge = null;
   useStore.getState().setEpPreference(ep);
   await old?.dispose().catch(() => undefined);
   // A later restart (the toggle pressed again while the old worker was being disposed) wins:
-  // starting this one as well would leave a worker on the earlier choice in charge.
+  // starting this one as well would leave a worker on the earlier choice in charge, and it
+  // keeps the pack an earlier restart asked for unless it names another.
   if (mine !== restarts) return;
-  starting = start(ep, packSource);
+  starting = start(ep, requestedPack ?? readPackSource(window.location.search));
   return starting;
 }
 
