@@ -45,10 +45,14 @@ describe('restartEngine', () => {
 
   it('an EP toggle during a pack switch keeps the pack the switch asked for', async () => {
     const { restartEngine, engineBridge } = await import('./session');
+    const { useStore } = await import('../store'); // after the window stub
     const folder: PackSource = { kind: 'folder', name: 'my-pack', files: [] };
     made.length = 0;
     void restartEngine('wasm', folder); // "Load a pack folder…"
-    void restartEngine('auto'); // the toggle, before the old worker is gone and the store knows the folder
+    void restartEngine('auto'); // the toggle, before the old worker is gone
+    // while the old worker goes, the page waits for the folder's pack (Generate says so)
+    expect(useStore.getState().pack).toMatchObject({ status: 'loading', source: folder });
+    expect(useStore.getState().engine.status).toBe('loading');
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(made.map((m) => [m.ep, m.pack])).toEqual([['auto', folder]]);
     expect((engineBridge() as unknown as { ep: string }).ep).toBe('auto');

@@ -37,16 +37,27 @@ export function ensureEngineStarted(packSource: PackSource): Promise<void> {
 export async function restartEngine(ep: EpPreference, packSource?: PackSource): Promise<void> {
   const mine = ++restarts;
   if (packSource) requestedPack = packSource;
+  const pack = requestedPack ?? readPackSource(window.location.search);
   const old = bridge;
   bridge = null;
   useStore.getState().setEpPreference(ep);
+  // From now on no worker answers until the new one has started (disposal can take seconds):
+  // Generate, the prompt analysis and the checks wait for the pack instead of calling nothing.
+  showLoading(pack);
   await old?.dispose().catch(() => undefined);
   // A later restart (the toggle pressed again while the old worker was being disposed) wins:
   // starting this one as well would leave a worker on the earlier choice in charge, and it
   // keeps the pack an earlier restart asked for unless it names another.
   if (mine !== restarts) return;
-  starting = start(ep, requestedPack ?? readPackSource(window.location.search));
+  starting = start(ep, pack);
   return starting;
+}
+
+/** The engine and the pack as loading, with the pack asked for. */
+function showLoading(packSource: PackSource): void {
+  const { setEngine, setPack } = useStore.getState();
+  setEngine({ status: 'loading' });
+  setPack({ status: 'loading', source: packSource, progress: null, step: null, storage: null });
 }
 
 async function start(ep: EpPreference, packSource: PackSource): Promise<void> {
@@ -55,10 +66,9 @@ async function start(ep: EpPreference, packSource: PackSource): Promise<void> {
   // A restart replaces the bridge; the old start() must not write over the new one's state.
   const current = () => bridge === own;
   const { setEngine, setPack } = useStore.getState();
-  setEngine({ status: 'loading' });
   // The pack loads while the worker probes the device: neither waits for the other (the
   // worker asks for the GPU adapter once, and not at all for loading when WASM was chosen).
-  setPack({ status: 'loading', source: packSource, progress: null, step: null, storage: null });
+  showLoading(packSource);
   // Asked once per load, before the download, when the worker says the pack is worth keeping.
   let persistence = null as Promise<boolean | null> | null; // set in the callback below
   const onProgress = (p: LoadProgress) => {
