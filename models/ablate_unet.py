@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from .common import get_cfg, load_data, make_text
+from .common import get_cfg, load_ckpt, load_data, make_text
 from .denoise_error import x0_error
 from .nets import UNet
 from .train import stage_unet
@@ -51,18 +51,18 @@ def main(argv=None):
         wd.mkdir(parents=True, exist_ok=True)
         start = 0
         if args.init and not (wd / "unet.pt").exists():
-            ck = torch.load(args.init)
+            ck = load_ckpt(args.init)
             ck["done"] = False
             torch.save(ck, wd / "unet.pt")
         if args.init:
-            start = torch.load(args.init)["step"]
+            start = load_ckpt(args.init)["step"]
         cfg.update(VARIANTS[name], max_steps=start + args.steps, snapshot_step=10 ** 9)
         for f in ("data_train.npz", "encoders.pt"):
             if not (wd / f).exists():
                 os.symlink(src / f, wd / f)
         t0 = time.time()
         stage_unet(cfg, wd)
-        s = torch.load(wd / "unet.pt")
+        s = load_ckpt(wd / "unet.pt")
         te, unet = make_text(cfg), UNet(cfg)
         te.load_state_dict(s["ema"]["text"])
         unet.load_state_dict(s["ema"]["unet"])

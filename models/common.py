@@ -1,3 +1,4 @@
+import os
 import time
 from pathlib import Path
 
@@ -10,6 +11,17 @@ from .nets import ImageEncoder, Judge, TextEncoder, UNet
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
+
+
+def train_device():
+    """Where training runs: RC_DEVICE when set (cpu, cuda, cuda:1; meta for the device-plumbing test),
+    else the GPU when torch sees one. Inference, evaluation and export stay on the CPU."""
+    return torch.device(os.environ.get("RC_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
+def load_ckpt(path):
+    """A checkpoint's tensors on the CPU, whatever device saved them (a GPU run's checkpoints load here)."""
+    return torch.load(path, map_location="cpu")
 
 
 BUDGET_KEYS = ("enc_minutes", "unet_minutes", "rc_minutes", "ip_minutes", "judge_minutes", "ablate_minutes")
@@ -68,19 +80,19 @@ def load_models(wd, cfg):
     te, ie, j = make_text(cfg), make_image(cfg), make_judge(cfg)
     u_rc, u_ip = UNet(cfg, "realcustom"), UNet(cfg, "ip")
     if (wd / "encoders.pt").exists():
-        s = torch.load(wd / "encoders.pt")["models"]
+        s = load_ckpt(wd / "encoders.pt")["models"]
         ie.load_state_dict(s["image"])
         te.load_state_dict(s["text"])
     if (wd / "unet.pt").exists():
-        s = torch.load(wd / "unet.pt")["ema"]
+        s = load_ckpt(wd / "unet.pt")["ema"]
         te.load_state_dict(s["text"])
         u_rc.load_state_dict(s["unet"], strict=False)
         u_ip.load_state_dict(s["unet"], strict=False)
     for name, u in (("realcustom", u_rc), ("ip", u_ip)):
         if (wd / f"adapter_{name}.pt").exists():
-            u.load_state_dict(torch.load(wd / f"adapter_{name}.pt")["models"]["adapter"], strict=False)
+            u.load_state_dict(load_ckpt(wd / f"adapter_{name}.pt")["models"]["adapter"], strict=False)
     if (wd / "judge.pt").exists():
-        j.load_state_dict(torch.load(wd / "judge.pt")["models"]["judge"])
+        j.load_state_dict(load_ckpt(wd / "judge.pt")["models"]["judge"])
     for m in (te, ie, j, u_rc, u_ip):
         m.eval()
     return dict(text=te, image=ie, unet=u_rc, unet_ip=u_ip, judge=j)

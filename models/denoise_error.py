@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from . import diffusion as D
-from .common import get_cfg, load_data, make_text, to_img, workdir
+from .common import get_cfg, load_ckpt, load_data, make_text, to_img, workdir
 from .nets import Decoder, UNet, s2d
 
 TS = (100, 250, 500, 750)
@@ -64,7 +64,7 @@ def main(argv=None):
     cfg = get_cfg(args.config)
     ds = load_data(workdir(cfg, args.workdir), "test")
     for path in args.checkpoints:
-        s = torch.load(path)
+        s = load_ckpt(path)
         te, unet = make_text(cfg), UNet(cfg)
         te.load_state_dict(s["ema"]["text"])
         unet.load_state_dict(s["ema"]["unet"])

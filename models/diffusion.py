@@ -10,13 +10,18 @@ ALPHAS_CUMPROD = np.cumprod(1.0 - BETAS)
 AB = torch.tensor(ALPHAS_CUMPROD, dtype=torch.float32)
 
 
+def ab_at(t):
+    """ᾱ_t on t's device"""
+    return AB.to(t.device)[t]
+
+
 def q_sample(x0, t, noise):
-    ab = AB[t].view(-1, 1, 1, 1)
+    ab = ab_at(t).view(-1, 1, 1, 1)
     return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
 
 
 def v_target(x0, t, noise):
-    ab = AB[t].view(-1, 1, 1, 1)
+    ab = ab_at(t).view(-1, 1, 1, 1)
     return ab.sqrt() * noise - (1 - ab).sqrt() * x0
 
 

@@ -17,7 +17,7 @@ from PIL import Image
 from . import diffusion as D
 from . import toyworld as tw
 from .nets import UNet
-from .common import ROOT, get_cfg, load_data, load_models, log, to_img, workdir
+from .common import ROOT, get_cfg, load_ckpt, load_data, load_models, log, to_img, workdir
 from .judge_objects import crops, drawn, find_objects
 from .nets import Decoder, s2d, word_attention
 
@@ -326,7 +326,7 @@ def main(argv=None):
         p = wd / f"{name}.pt"
         if not p.exists():
             continue
-        s = torch.load(p)["ema"]
+        s = load_ckpt(p)["ema"]
         te, u = M["text"].__class__, None
         from .common import make_text
         te = make_text(cfg)

@@ -12,7 +12,7 @@ def components(on):
     """8-connected regions of a boolean map [B,S,S] -> int labels [B,S,S] (0 = off), by propagating
     the largest pixel index through each region (vectorised; at most S*S rounds, ~S in practice)."""
     B, S, _ = on.shape
-    lab = (torch.arange(1, S * S + 1, dtype=torch.float32).view(1, S, S) * on).unsqueeze(1)
+    lab = (torch.arange(1, S * S + 1, dtype=torch.float32, device=on.device).view(1, S, S) * on).unsqueeze(1)
     m = on.unsqueeze(1).float()
     for _ in range(S * S):
         new = F.max_pool2d(lab, 3, stride=1, padding=1) * m
@@ -26,7 +26,7 @@ def crops(img, masks):
     """Square crops around each mask's bounding box (+1 px), CROP x CROP: img [N,3,S,S], masks [N,S,S]
     (float, > 0.5 = inside) -> [N,4,CROP,CROP] (RGB and the mask)."""
     N, _, S, _ = img.shape
-    theta = torch.zeros(N, 2, 3)
+    theta = torch.zeros(N, 2, 3, device=img.device)
     for n in range(N):
         ys, xs = torch.nonzero(masks[n] > 0.5, as_tuple=True)
         y0, y1, x0, x1 = ys.min().item(), ys.max().item() + 1, xs.min().item(), xs.max().item() + 1

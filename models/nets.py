@@ -141,7 +141,7 @@ class Decoder(nn.Module):
 
 def timestep_embedding(t, dim):
     half = dim // 2
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
     a = t.float().unsqueeze(1) * freqs.unsqueeze(0)
     return torch.cat([torch.cos(a), torch.sin(a)], 1)
 

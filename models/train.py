@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from . import diffusion as D
 from . import toyworld as tw
-from .common import get_cfg, load_data, log, make_image, make_judge, make_text, to_img, workdir
+from .common import get_cfg, load_ckpt, load_data, log, make_image, make_judge, make_text, to_img, train_device, workdir
 from .judge_objects import crops
 from .nets import UNet, count, is_adapter_param, s2d
 
@@ -51,7 +51,7 @@ class Loop:
         self.budget = budget_min * 60.0
         self.step, self.elapsed, self.done = 0, 0.0, False
         if self.path.exists():
-            ck = torch.load(self.path)
+            ck = load_ckpt(self.path)  # the optimizer's state follows its parameters' device
             grown = False
             for k, m in models.items():
                 # strict=False only for modules added since the checkpoint (they keep their init)
@@ -123,14 +123,15 @@ class Loop:
 def clip_loss(a, b, scale):
     a, b = F.normalize(a, dim=-1), F.normalize(b, dim=-1)
     lg = a @ b.t() * scale.exp()
-    y = torch.arange(a.shape[0])
+    y = torch.arange(a.shape[0], device=a.device)
     return 0.5 * (F.cross_entropy(lg, y) + F.cross_entropy(lg.t(), y))
 
 
 def stage_encoders(cfg, wd):
     ds = load_data(wd, "train")
-    te, ie = make_text(cfg), make_image(cfg)
-    scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+    dev = train_device()
+    te, ie = make_text(cfg).to(dev), make_image(cfg).to(dev)
+    scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07), device=dev))
     params = list(te.parameters()) + list(ie.parameters()) + [scale]
     opt = torch.optim.AdamW(params, lr=cfg["enc_lr"], weight_decay=0.01)
     holder = torch.nn.ParameterDict({"s": scale})
@@ -141,11 +142,11 @@ def stage_encoders(cfg, wd):
 
     def step(i):
         idx = rng.integers(0, N, B)
-        img, ids = to_img(ds["images"][idx]), torch.from_numpy(ds["ids"][idx])
+        img, ids = to_img(ds["images"][idx]).to(dev), torch.from_numpy(ds["ids"][idx]).to(dev)
         _, e_img = ie(img)
         l1 = clip_loss(e_img, te.pooled(ids), holder["s"])
-        _, r1 = ie(to_img(ds["ref"][idx]))
-        _, r2 = ie(to_img(ds["ref2"][idx]))
+        _, r1 = ie(to_img(ds["ref"][idx]).to(dev))
+        _, r2 = ie(to_img(ds["ref2"][idx]).to(dev))
         l2 = clip_loss(r1, r2, holder["s"])
         loss = l1 + l2
         opt.zero_grad()
@@ -189,10 +190,13 @@ EMPTY = torch.tensor(tw.tokenize(""), dtype=torch.long)
 
 def stage_unet(cfg, wd, ground=True, stage_name="unet"):
     ds = load_data(wd, "train")
+    dev = train_device()
     te, unet = make_text(cfg), UNet(cfg)
     enc = Path(wd) / "encoders.pt"
     if enc.exists():
-        te.load_state_dict(torch.load(enc)["models"]["text"])
+        te.load_state_dict(load_ckpt(enc)["models"]["text"])
+    te, unet = te.to(dev), unet.to(dev)
+    empty = EMPTY.to(dev)
     ema = dict(text=copy.deepcopy(te), unet=copy.deepcopy(unet))
     opt = torch.optim.AdamW(list(te.parameters()) + list(unet.parameters()), lr=cfg["unet_lr"], weight_decay=0.0)
     budget = cfg["unet_minutes"] if ground else cfg.get("ablate_minutes", cfg["unet_minutes"])
@@ -203,26 +207,26 @@ def stage_unet(cfg, wd, ground=True, stage_name="unet"):
 
     def step(i):
         idx = rng.integers(0, N, B)
-        x0 = s2d(to_img(ds["images"][idx]))
-        ids = torch.from_numpy(ds["ids"][idx])
-        drop = torch.from_numpy(rng.uniform(size=B) < cfg["text_drop"])
-        ids = torch.where(drop.unsqueeze(1), EMPTY.unsqueeze(0), ids)
-        t = torch.from_numpy(rng.integers(0, D.T, B))
+        x0 = s2d(to_img(ds["images"][idx]).to(dev))
+        ids = torch.from_numpy(ds["ids"][idx]).to(dev)
+        drop = torch.from_numpy(rng.uniform(size=B) < cfg["text_drop"]).to(dev)
+        ids = torch.where(drop.unsqueeze(1), empty.unsqueeze(0), ids)
+        t = torch.from_numpy(rng.integers(0, D.T, B)).to(dev)
         noise = torch.randn_like(x0)
         xt = D.q_sample(x0, t, noise)
         out, probs = unet(xt, t.float(), te(ids))
         if cfg.get("min_snr", 0) > 0:
             # Min-SNR-γ weighting for v prediction (Hang et al. 2023; diffusers' snr_gamma)
-            snr = D.AB[t] / (1 - D.AB[t])
+            snr = D.ab_at(t) / (1 - D.ab_at(t))
             w = torch.minimum(snr, torch.full_like(snr, cfg["min_snr"])) / (snr + 1)
             ld = ((out - D.v_target(x0, t, noise)) ** 2).mean((1, 2, 3)).mul(w).mean()
         else:
             ld = F.mse_loss(out, D.v_target(x0, t, noise))
-        loss, lg = ld, torch.zeros(())
+        loss, lg = ld, torch.zeros((), device=dev)
         if ground and cfg["ground_w"] > 0:
             hw = cfg["latent_hw"]
-            r16, valid = token_regions(ds["masks"][idx], ds["tokobj"][idx], hw)
-            r8, _ = token_regions(ds["masks"][idx], ds["tokobj"][idx], hw // 2)
+            r16, valid = (x.to(dev) for x in token_regions(ds["masks"][idx], ds["tokobj"][idx], hw))
+            r8 = token_regions(ds["masks"][idx], ds["tokobj"][idx], hw // 2)[0].to(dev)
             valid = valid * (~drop).float().unsqueeze(1)
             lg = grounding_loss(probs, {hw * hw: r16, (hw // 2) ** 2: r8}, valid)
             loss = ld + cfg["ground_w"] * lg
@@ -241,14 +245,15 @@ def load_frozen(cfg, wd):
     te, ie = make_text(cfg), make_image(cfg)
     base = None
     if (Path(wd) / "encoders.pt").exists():
-        s = torch.load(Path(wd) / "encoders.pt")["models"]
+        s = load_ckpt(Path(wd) / "encoders.pt")["models"]
         ie.load_state_dict(s["image"])
     if (Path(wd) / "unet.pt").exists():
-        s = torch.load(Path(wd) / "unet.pt")["ema"]
+        s = load_ckpt(Path(wd) / "unet.pt")["ema"]
         te.load_state_dict(s["text"])
         base = s["unet"]
+    dev = train_device()
     for m in (te, ie):
-        m.eval()
+        m.eval().to(dev)
         for p in m.parameters():
             p.requires_grad_(False)
     return te, ie, base
@@ -266,9 +271,11 @@ def target_tokens(ids, tokobj, target):
 def stage_adapter(cfg, wd, kind):
     ds = load_data(wd, "adapt")
     te, ie, base = load_frozen(cfg, wd)
+    dev = train_device()
     unet = UNet(cfg, kind)
     if base is not None:
         unet.load_state_dict(base, strict=False)
+    unet.to(dev)
     for p in unet.base_parameters():
         p.requires_grad_(False)
     params = unet.adapter_parameters()
@@ -289,23 +296,23 @@ def stage_adapter(cfg, wd, kind):
 
     def step(i):
         idx = rng.integers(0, N, B)
-        x0 = s2d(to_img(ds["images"][idx]))
-        ids = torch.from_numpy(ds["ids"][idx])
-        t = torch.from_numpy(rng.integers(0, D.T, B))
+        x0 = s2d(to_img(ds["images"][idx]).to(dev))
+        ids = torch.from_numpy(ds["ids"][idx]).to(dev)
+        t = torch.from_numpy(rng.integers(0, D.T, B)).to(dev)
         noise = torch.randn_like(x0)
         xt = D.q_sample(x0, t, noise)
         with torch.no_grad():
             text = te(ids)
-            tok, emb = ie(to_img(ds["ref"][idx]))
+            tok, emb = ie(to_img(ds["ref"][idx]).to(dev))
         tgt = ds["target"][idx]
-        gm = torch.from_numpy(ds["masks"][idx][np.arange(B), tgt]).float().unsqueeze(1) / 255.0
+        gm = torch.from_numpy(ds["masks"][idx][np.arange(B), tgt]).to(dev).float().unsqueeze(1) / 255.0
         gm = F.max_pool2d(F.adaptive_avg_pool2d(gm, hw), 3, 1, 1)
-        use_gt = torch.from_numpy(rng.uniform(size=B) < 0.5).float().view(-1, 1, 1, 1)
+        use_gt = torch.from_numpy(rng.uniform(size=B) < 0.5).to(dev).float().view(-1, 1, 1, 1)
         mask = use_gt * gm + (1 - use_gt)
-        a = dict(image_tokens=tok, image_embed=emb, alpha_bar=D.AB[t], image_scale=torch.ones(B), mask=mask,
-                 target=target_tokens(ds["ids"][idx], ds["tokobj"][idx], tgt),
-                 gamma=torch.from_numpy(rng.uniform(0.3, 1.0, B)).float(),
-                 scoring=torch.from_numpy((rng.uniform(size=B) < 0.9).astype(np.float32)))
+        a = dict(image_tokens=tok, image_embed=emb, alpha_bar=D.ab_at(t), image_scale=torch.ones(B, device=dev),
+                 mask=mask, target=target_tokens(ds["ids"][idx], ds["tokobj"][idx], tgt).to(dev),
+                 gamma=torch.from_numpy(rng.uniform(0.3, 1.0, B)).float().to(dev),
+                 scoring=torch.from_numpy((rng.uniform(size=B) < 0.9).astype(np.float32)).to(dev))
         out, _ = unet(xt, t.float(), text, a)
         # target-weighted loss: the target is ~15 % of the picture but all of what the reference
         # can teach; the rest of the loss keeps the adapter from writing outside it
@@ -316,7 +323,7 @@ def stage_adapter(cfg, wd, kind):
         opt.step()
         return [loss.item()]
     loop.run(step, cfg["adapt_lr"], warmup=50)
-    torch.save({"models": {"adapter": {k: v for k, v in unet.state_dict().items() if is_adapter_param(k)}}},
+    torch.save({"models": {"adapter": {k: v.cpu() for k, v in unet.state_dict().items() if is_adapter_param(k)}}},
                Path(wd) / f"adapter_{kind}.pt")
 
 
@@ -340,7 +347,8 @@ def blur3(img):
 
 def stage_judge(cfg, wd):
     ds = load_data(wd, "train")
-    j = make_judge(cfg)
+    dev = train_device()
+    j = make_judge(cfg).to(dev)
     opt = torch.optim.AdamW(j.parameters(), lr=2e-3)
     loop = Loop(wd, "judge_train", cfg, dict(judge=j), opt, cfg["judge_minutes"])
     rng = np.random.default_rng(cfg["seed"] + 40 + loop.step)
@@ -348,33 +356,33 @@ def stage_judge(cfg, wd):
 
     def step(i):
         idx = rng.integers(0, N, B)
-        img = to_img(ds["images"][idx])
+        img = to_img(ds["images"][idx]).to(dev)
         # robustness to generator artefacts: softness and noise
         if rng.uniform() < 0.5:
             img = torch.lerp(img, blur3(img), float(rng.uniform(0.3, 1.0)))
         img = img + torch.randn_like(img) * float(rng.uniform(0, 0.15))
-        bg, ycls, ycol = judge_targets(ds, idx)
+        bg, ycls, ycol = (x.to(dev) for x in judge_targets(ds, idx))
         lb, lc, lcol = j(img)
         loss_map = F.cross_entropy(lb, bg) + F.cross_entropy(lc, ycls) + F.cross_entropy(lcol, ycol, ignore_index=-100)
         # crop classifier on each object's (loosely) true mask: eroded or dilated by a pixel at
         # times, as the regions found in generated images are
-        m = torch.from_numpy(ds["masks"][idx] > 127).float()  # [B,3,S,S]
+        m = torch.from_numpy(ds["masks"][idx] > 127).to(dev).float()  # [B,3,S,S]
         r = float(rng.uniform())
         if r < 0.25:
             m = F.max_pool2d(m, 3, stride=1, padding=1)
         elif r < 0.5:
             m = -F.max_pool2d(-m, 3, stride=1, padding=1)
-        keep = (m.sum((2, 3)) >= 12) & torch.from_numpy(ds["cls"][idx] >= 0)
+        keep = (m.sum((2, 3)) >= 12) & torch.from_numpy(ds["cls"][idx] >= 0).to(dev)
         b_i, o_i = torch.nonzero(keep, as_tuple=True)
         lcrop = F.cross_entropy(j.crop_net(crops(img[b_i], m[b_i, o_i])),
-                                torch.from_numpy(ds["cls"][idx].astype(np.int64))[b_i, o_i])
+                                torch.from_numpy(ds["cls"][idx].astype(np.int64)).to(dev)[b_i, o_i])
         loss = loss_map + lcrop
         opt.zero_grad()
         loss.backward()
         opt.step()
         return [loss_map.item(), lcrop.item()]
     loop.run(step, 2e-3, warmup=20)
-    torch.save({"models": {"judge": j.state_dict()}}, Path(wd) / "judge.pt")
+    torch.save({"models": {"judge": {k: v.cpu() for k, v in j.state_dict().items()}}}, Path(wd) / "judge.pt")
 
 
 STAGES = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge"]
