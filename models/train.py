@@ -270,6 +270,9 @@ def target_tokens(ids, tokobj, target):
 
 def stage_adapter(cfg, wd, kind):
     ds = load_data(wd, "adapt")
+    if len(ds["ids"]) != cfg["n_adapt"]:  # generate keeps an existing file (another config's)
+        raise SystemExit(f"{wd}/data_adapt.npz has {len(ds['ids'])} scenes, the config {cfg['n_adapt']}: "
+                         "remove it and run the generate stage")
     te, ie, base = load_frozen(cfg, wd)
     dev = train_device()
     unet = UNet(cfg, kind)

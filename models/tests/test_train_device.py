@@ -43,3 +43,16 @@ def test_default_device_is_the_gpu_when_there_is_one(monkeypatch):
     assert train_device().type == ("cuda" if torch.cuda.is_available() else "cpu")
     monkeypatch.setenv("RC_DEVICE", "cpu")
     assert train_device() == torch.device("cpu")
+
+
+def test_gpu_config_changes_only_the_adapters_data_and_batch():
+    """the GPU run's adapters write on the shipped base: same world, nets and seed as FULL"""
+    full, gpu = CONFIGS["full"], CONFIGS["gpu"]
+    assert {k for k in full if full[k] != gpu[k]} == {"n_adapt", "adapt_batch"}
+    assert gpu["n_adapt"] > full["n_adapt"] and set(gpu) == set(full)
+
+
+def test_adapter_stage_refuses_another_configs_data(wd):
+    """generate keeps an existing data_adapt.npz: the GPU config must not train on FULL's 8000 scenes"""
+    with pytest.raises(SystemExit, match="remove it and run the generate stage"):
+        run_stage("adapter_ip", dict(CONFIGS["tiny"], n_adapt=CONFIGS["tiny"]["n_adapt"] * 2), wd)
