@@ -1,8 +1,9 @@
 /**
- * How people really use it: Generate hammered, Cancel at every moment of a job, the tab
- * closed while a result is being kept, two tabs at once. The worker always takes the next
- * job; the gallery never holds half an entry (WASM: the GPU is not the point). Most run on the
- * shared WASM page (`appPage`, e2e/fixtures.ts, with ?testHooks); closing a tab opens its own.
+ * How people really use it: Generate hammered, Cancel at every moment of a job, the backend
+ * switched mid-job, the tab closed while a result is being kept, two tabs at once. The worker
+ * always takes the next job; the gallery never holds half an entry (WASM: the GPU is not the
+ * point). Most run on the shared WASM page (`appPage`, e2e/fixtures.ts, with ?testHooks);
+ * closing a tab opens its own.
  */
 import type { Page } from '@playwright/test';
 import type { TestHooks } from '../src/engine/test-hooks';
@@ -86,6 +87,40 @@ test('Cancel in every phase is answered, and the next job runs', async ({ appPag
   const kept = finished;
   await expectNextJobRuns(page);
   await expectIntact(page, before, { newEntries: kept + 1 });
+});
+
+test('the backend switched in the middle of a job: the job ends, Generate waits for the new worker, the next job runs', async ({
+  appPage: page,
+}) => {
+  await useFirstExample(page);
+  await setNumber(page, 'Steps', 12);
+  await setNumber(page, 'Mask reuse', 0);
+  const before = await snapshot(page);
+  // At step 2, choose Auto (a new worker; on SwiftShader Auto runs WASM) and, in the same task,
+  // press Generate: the old worker is still being disposed, so that press must wait for the
+  // pack, not call a worker that is gone (an uncaught error fails the test, e2e/fixtures.ts).
+  await page.evaluate(() => {
+    const radios = [...document.querySelectorAll<HTMLButtonElement>('[role="radio"]')];
+    const auto = radios.find((b) => b.textContent?.trim() === 'Auto')!;
+    const go = document.querySelector<HTMLButtonElement>('.generate-bar__go')!;
+    const observer = new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="job-progress"]');
+      if (!/Step 2 of 12/.test(bar?.textContent ?? '')) return;
+      observer.disconnect();
+      auto.click();
+      go.click();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(progress(page)).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-ep', 'wasm', { timeout: 120_000 });
+  await expect(page.getByRole('radio', { name: 'Auto' })).toHaveAttribute('aria-checked', 'true');
+  await expectNextJobRuns(page);
+  await expectIntact(page, before, { newEntries: 1 });
+  // back to the shared page's WASM choice
+  await page.getByRole('radio', { name: 'WASM' }).click();
+  await expect(page.getByTestId('pack-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
 });
 
 test('closing the tab while a result is kept leaves a readable gallery with no half entry', async ({ context }) => {
