@@ -11,6 +11,7 @@ import { engineErrorThrowHandler } from '../../workers/errors';
 import type {
   EngineApi,
   EpPreference,
+  FinalEvent,
   Job,
   JobProgressEvent,
   LoadOptions,
@@ -48,7 +49,10 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
   });
   const remote = Comlink.wrap<EngineApi>(worker);
   let disposed = false;
-
+  // Jobs in flight, each with the way to end it here: a worker ended without answering (one that
+  // did not release the GPU within DISPOSE_WAIT_MS) drops Comlink's pending calls, which would
+  // leave the page's job running forever.
+  const cutOff = new Set<() => void>();
   return {
     capabilities: () => remote.capabilities(),
     analyzePrompt: (prompt, word, wordIndex) => remote.analyzePrompt(prompt, word, wordIndex),
@@ -58,7 +62,20 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
     simulateOutOfMemory: () => remote.simulateOutOfMemory(),
     loadPack: (source, onProgress, options) => remote.loadPack(source, Comlink.proxy(onProgress), ep, options),
     // The job is cloned, not transferred: the page keeps its reference pixels for the next run.
-    generate: (job, onEvent) => remote.generate(job, Comlink.proxy(onEvent)),
+    generate: (job, onEvent) =>
+      new Promise<FinalEvent>((resolve, reject) => {
+        let atStep = 0;
+        const end = () => resolve({ type: 'cancelled', jobId: job.id, atStep });
+        cutOff.add(end);
+        const track = (event: JobProgressEvent) => {
+          if (event.type === 'step') atStep = event.step;
+          onEvent(event);
+        };
+        remote
+          .generate(job, Comlink.proxy(track))
+          .then(resolve, reject)
+          .finally(() => cutOff.delete(end));
+      }),
     cancel: (jobId) => remote.cancel(jobId),
     async dispose() {
       if (disposed) return;
@@ -69,6 +86,9 @@ export function createEngineBridge(ep: EpPreference): EngineBridge {
       } finally {
         remote[Comlink.releaseProxy]();
         worker.terminate();
+        // The worker stops its job before it answers dispose(); a job still here was cut off.
+        for (const end of cutOff) end();
+        cutOff.clear();
       }
     },
   };
