@@ -1,4 +1,6 @@
 """Linear-beta DDPM schedule, v-prediction, DDIM sampler (diffusers 'leading' semantics)."""
+import functools
+
 import numpy as np
 import torch
 
@@ -10,9 +12,14 @@ ALPHAS_CUMPROD = np.cumprod(1.0 - BETAS)
 AB = torch.tensor(ALPHAS_CUMPROD, dtype=torch.float32)
 
 
+@functools.lru_cache(maxsize=None)
+def _ab_on(device):
+    return AB.to(device)
+
+
 def ab_at(t):
-    """ᾱ_t on t's device"""
-    return AB.to(t.device)[t]
+    """ᾱ_t on t's device (the table is copied to a device once, not at every call of a training step)"""
+    return _ab_on(t.device)[t]
 
 
 def q_sample(x0, t, noise):

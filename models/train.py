@@ -217,7 +217,8 @@ def stage_unet(cfg, wd, ground=True, stage_name="unet"):
         out, probs = unet(xt, t.float(), te(ids))
         if cfg.get("min_snr", 0) > 0:
             # Min-SNR-γ weighting for v prediction (Hang et al. 2023; diffusers' snr_gamma)
-            snr = D.ab_at(t) / (1 - D.ab_at(t))
+            ab = D.ab_at(t)
+            snr = ab / (1 - ab)
             w = torch.minimum(snr, torch.full_like(snr, cfg["min_snr"])) / (snr + 1)
             ld = ((out - D.v_target(x0, t, noise)) ** 2).mean((1, 2, 3)).mul(w).mean()
         else:
