@@ -2,7 +2,7 @@
 import copy
 
 FULL = dict(
-    name="toyworld", version="3.0.0",
+    name="toyworld", version="3.1.0",
     description="A 1.5 M-parameter UNet trained from scratch on 2 CPU cores on a 32x32 toy world: ball, box, star, "
                 "heart and toy in red, yellow, green, blue, white or black, at most two of them, on grass, sand, wood or "
                 "in the sky. A reference (a drawing or a photo) lends its colours and texture to the target object; "
