@@ -80,7 +80,7 @@ export async function writeReport(res: EvalResult, o: ReportOptions): Promise<st
       `mask reuse after step ${P?.maskReuseStep}, masked-global λ ${get(res, 'masked-global')?.config.params.globalScale ?? '–'}. ` +
       `Same seed per case for every method (paired comparisons). ` +
       `This is the reference evaluation: it drives the engine itself; the training-side figures of the ` +
-      `Python sampler are in \`models/docs/results.md\`.`,
+      `Python sampler are in \`models/README.md\` (Status).`,
   );
   md.push('');
   md.push(

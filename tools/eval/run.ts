@@ -57,6 +57,23 @@ export interface EvalResult {
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
+/** `timing.json` beside a run's raw images: its generation time and the pack.json that made them. */
+interface RawMeta {
+  generateS: number;
+  workers: number;
+  threads: number;
+  /** absent in runs made before it was recorded */
+  packSha?: string;
+}
+
+async function readRawMeta(dir: string): Promise<RawMeta | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'timing.json'), 'utf8')) as RawMeta;
+  } catch {
+    return null;
+  }
+}
+
 async function readShards(dir: string): Promise<RawResult[]> {
   const files = (await readdir(dir)).filter((f) => /^shard-\d+\.jsonl$/.test(f));
   const out: RawResult[] = [];
@@ -154,24 +171,35 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
   const unique = configs.filter((c) => c.aliasOf === null);
   log(`eval: ${pack.manifest.name} ${pack.manifest.version}, ${n} cases × ${unique.length} runs, ${o.steps} steps`);
 
+  // pack.json carries the defaults every config starts from: images made with another one are
+  // another experiment, even under the same pack name and version
+  const packSha = createHash('sha256')
+    .update(await readFile(join(o.pack, 'pack.json')))
+    .digest('hex');
   let raw: RawResult[];
   let generateS: number | null = null;
   if (o.raw !== undefined) {
-    raw = await readShards(o.raw);
-    try {
-      generateS = (JSON.parse(await readFile(join(o.raw, 'timing.json'), 'utf8')) as { generateS: number }).generateS;
-    } catch {
-      generateS = NaN;
+    const meta = await readRawMeta(o.raw);
+    if (meta?.packSha !== undefined && meta.packSha !== packSha) {
+      throw new Error(
+        `${o.raw} holds images made with another pack.json (sha256 ${meta.packSha.slice(0, 12)}), not ` +
+          `${o.pack}'s (${packSha.slice(0, 12)}): score them with the pack that made them, or generate anew`,
+      );
     }
+    if (meta?.packSha === undefined) log(`eval: ${o.raw} does not record its pack.json; not checked against ${o.pack}`);
+    raw = await readShards(o.raw);
+    generateS = meta?.generateS ?? NaN;
     log(`eval: scoring ${raw.length} images from ${o.raw}`);
   } else if (o.workers > 1) {
-    const dir = resolve('out', 'eval', `raw-${pack.manifest.name}-${pack.manifest.version}-${n}c-${o.steps}s`);
+    const dir = resolve(
+      'out',
+      'eval',
+      `raw-${pack.manifest.name}-${pack.manifest.version}-${packSha.slice(0, 12)}-${n}c-${o.steps}s`,
+    );
     raw = await runWorkers(o, dir);
     generateS = (performance.now() - t0) / 1000;
-    await writeFile(
-      join(dir, 'timing.json'),
-      `${JSON.stringify({ generateS, workers: o.workers, threads: o.threads })}\n`,
-    );
+    const meta: RawMeta = { generateS, workers: o.workers, threads: o.threads, packSha };
+    await writeFile(join(dir, 'timing.json'), `${JSON.stringify(meta)}\n`);
   } else {
     raw = [];
     let k = 0;
@@ -267,9 +295,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     options: o,
     packName: pack.manifest.name,
     packVersion: pack.manifest.version,
-    packSha: createHash('sha256')
-      .update(await readFile(join(o.pack, 'pack.json')))
-      .digest('hex'),
+    packSha,
     bench,
     configs: results,
     oracle: { scores: oracleScores, summary: summarize(oracleScores) },
