@@ -4,9 +4,9 @@
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runEval } from './run';
+import { rawDir, runEval } from './run';
 
 const PACK = 'public/models/test-tiny';
 const opts = { bench: 'models/benchmark', limit: 2, steps: 2, workers: 2, threads: 1 };
@@ -19,7 +19,8 @@ describe('eval --raw', () => {
 
   it('refuses images made with another pack.json, scores those of its own', async () => {
     const made = await runEval({ pack: PACK, ...opts });
-    const dir = resolve('out', 'eval', `raw-${made.packName}-${made.packVersion}-${made.packSha.slice(0, 12)}-2c-2s`);
+    const dir = rawDir(made.packName, made.packVersion, made.packSha, opts.limit, opts.steps);
+    expect(dir).toContain(made.packSha.slice(0, 12));
     cleanup.push(dir);
     const meta = JSON.parse(await readFile(join(dir, 'timing.json'), 'utf8')) as { packSha: string };
     expect(meta.packSha).toBe(made.packSha);

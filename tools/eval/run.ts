@@ -57,6 +57,11 @@ export interface EvalResult {
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
+/** Where a run with worker processes keeps its raw images: one folder per pack.json, case count and steps. */
+export function rawDir(packName: string, packVersion: string, packSha: string, cases: number, steps: number): string {
+  return resolve('out', 'eval', `raw-${packName}-${packVersion}-${packSha.slice(0, 12)}-${cases}c-${steps}s`);
+}
+
 /** `timing.json` beside a run's raw images: its generation time and the pack.json that made them. */
 interface RawMeta {
   generateS: number;
@@ -191,11 +196,7 @@ export async function runEval(o: EvalOptions): Promise<EvalResult> {
     generateS = meta?.generateS ?? NaN;
     log(`eval: scoring ${raw.length} images from ${o.raw}`);
   } else if (o.workers > 1) {
-    const dir = resolve(
-      'out',
-      'eval',
-      `raw-${pack.manifest.name}-${pack.manifest.version}-${packSha.slice(0, 12)}-${n}c-${o.steps}s`,
-    );
+    const dir = rawDir(pack.manifest.name, pack.manifest.version, packSha, n, o.steps);
     raw = await runWorkers(o, dir);
     generateS = (performance.now() - t0) / 1000;
     const meta: RawMeta = { generateS, workers: o.workers, threads: o.threads, packSha };
