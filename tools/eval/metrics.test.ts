@@ -13,6 +13,7 @@ import {
   leakageArea,
   likenessColor,
   maskIoU,
+  maskIoUCeiling,
   maskMassOn,
   meanCI,
   pairedDiffCI,
@@ -151,6 +152,18 @@ describe('mask IoU', () => {
     expect(maskIoU(mask, rect(4, 4, 0, 0, 4, 1), 4, 4)).toBeCloseTo(2 / 6, 10);
     expect(maskIoU(mask, rect(4, 4, 2, 2, 4, 4), 4, 4)).toBe(0);
     expect(maskIoU({ width: 2, height: 2, data: new Float32Array(4) }, new Uint8Array(16), 4, 4)).toBe(1);
+  });
+
+  it('ceiling: the best mask with as many cells, whatever this one ranked', () => {
+    // one cell kept (top-left); the region is the bottom-right cell: IoU 0, a mask of one cell could have 1
+    expect(maskIoU(mask, rect(4, 4, 2, 2, 4, 4), 4, 4)).toBe(0);
+    expect(maskIoUCeiling(mask, rect(4, 4, 2, 2, 4, 4), 4, 4)).toBe(1);
+    // a 4×1 region spans two cells: one cell covers 2 of its 4 pixels → 2 / (4 + 4 − 2)
+    expect(maskIoUCeiling(mask, rect(4, 4, 0, 3, 4, 4), 4, 4)).toBeCloseTo(2 / 6, 10);
+    // two cells kept, continuous values: only the support's size counts
+    const two: Gray = { width: 2, height: 2, data: Float32Array.from([0.2, 0, 0, 1]) };
+    expect(maskIoUCeiling(two, rect(4, 4, 0, 0, 4, 2), 4, 4)).toBe(1);
+    expect(maskIoUCeiling({ width: 2, height: 2, data: new Float32Array(4) }, new Uint8Array(16), 4, 4)).toBe(1);
   });
 
   it('mass on a region: the mask-weighted share', () => {

@@ -139,16 +139,24 @@ export function leakage(img: Rgba, area: Region, sc: SceneColors): number {
   return count(and(colorHits(img, sc.designColors, sc.tau), area)) / n;
 }
 
-/** A mask (any resolution) resampled nearest-neighbour to w × h. */
-export function resizeNearest(mask: Gray, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
+/** For each pixel of a w × h image, the index of the mask cell (mw × mh) nearest-neighbour resampling reads. */
+function nearestCells(mw: number, mh: number, w: number, h: number): Int32Array {
+  const out = new Int32Array(w * h);
   for (let y = 0; y < h; y++) {
-    const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / h));
+    const sy = Math.min(mh - 1, Math.floor(((y + 0.5) * mh) / h));
     for (let x = 0; x < w; x++) {
-      const sx = Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / w));
-      out[y * w + x] = mask.data[sy * mask.width + sx]!;
+      const sx = Math.min(mw - 1, Math.floor(((x + 0.5) * mw) / w));
+      out[y * w + x] = sy * mw + sx;
     }
   }
+  return out;
+}
+
+/** A mask (any resolution) resampled nearest-neighbour to w × h. */
+export function resizeNearest(mask: Gray, w: number, h: number): Float32Array {
+  const cells = nearestCells(mask.width, mask.height, w, h);
+  const out = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) out[p] = mask.data[cells[p]!]!;
   return out;
 }
 
@@ -163,6 +171,32 @@ export function maskIoU(mask: Gray, region: Region, w: number, h: number, thresh
     inter += a & b;
     union += a | b;
   }
+  return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * The best mask IoU a mask with as many cells as this one could reach against the region:
+ * the mask's support size is fixed (γ_scope × cells), so the best mask keeps the cells that
+ * hold the most region pixels. The distance from it to `maskIoU` is the ranking's fault;
+ * the distance from it to 1 is the mask's size and resolution (a drawn target smaller than
+ * the mask, or edges inside a cell).
+ */
+export function maskIoUCeiling(mask: Gray, region: Region, w: number, h: number, threshold = 0): number {
+  const cells = nearestCells(mask.width, mask.height, w, h);
+  const n = mask.width * mask.height;
+  const keep = mask.data.reduce((k, v) => k + (v > threshold ? 1 : 0), 0);
+  const inCell = new Float64Array(n);
+  const cellSize = new Float64Array(n);
+  for (let p = 0; p < w * h; p++) {
+    inCell[cells[p]!]! += region[p]!;
+    cellSize[cells[p]!]! += 1;
+  }
+  const best = Array.from({ length: n }, (_, i) => i)
+    .sort((a, b) => inCell[b]! - inCell[a]!)
+    .slice(0, keep);
+  const inter = best.reduce((t, i) => t + inCell[i]!, 0);
+  const support = best.reduce((t, i) => t + cellSize[i]!, 0);
+  const union = support + count(region) - inter;
   return union === 0 ? 1 : inter / union;
 }
 

@@ -145,6 +145,7 @@ export async function writeReport(res: EvalResult, o: ReportOptions): Promise<st
         ['otherClass', 'other objects: class ↑'],
         ['otherColor', 'other objects: colour ↑'],
         ['regionArea', 'target region / image'],
+        ['maskIoUCeiling', 'mask IoU of the best mask that size ↑'],
         ['maskSoftIoU', 'soft mask IoU ↑'],
         ['maskOnOther', 'mask mass on other objects ↓'],
       ],

@@ -14,6 +14,7 @@ import {
   leakageArea,
   likenessColor,
   maskIoU,
+  maskIoUCeiling,
   maskMassOn,
   meanCI,
   pairedDiffCI,
@@ -35,6 +36,7 @@ export const METRICS = [
   'clipI',
   'leakage',
   'maskIoU',
+  'maskIoUCeiling',
   'maskSoftIoU',
   'maskOnOther',
   'regionArea',
@@ -97,6 +99,7 @@ export async function scoreImages(
     const mask = masks[i] ?? null;
     if (mask !== null) {
       s.maskIoU = maskIoU(mask, region, w, h);
+      s.maskIoUCeiling = maskIoUCeiling(mask, region, w, h);
       s.maskSoftIoU = softIoU(mask, region, w, h);
       // where the target word's mask went instead: onto the other (named-colour) objects
       s.maskOnOther = maskMassOn(

@@ -69,6 +69,10 @@ export function targetRows(res: EvalResult): Row[] {
       value: mean(res, 'realcustom', 'maskIoU'),
       bar: 0.6,
       better: 'higher',
+      note: (() => {
+        const c = mean(res, 'realcustom', 'maskIoUCeiling');
+        return c === null ? undefined : `the best mask of its size: ${f3(c)}`;
+      })(),
     },
     {
       target: 'RealCustom: mask mass on other objects',
