@@ -2,10 +2,10 @@
 import copy
 
 FULL = dict(
-    name="toyworld", version="3.1.0",
+    name="toyworld", version="3.2.0",
     description="A 1.5 M-parameter UNet trained from scratch on 2 CPU cores on a 32x32 toy world: ball, box, star, "
                 "heart and toy in red, yellow, green, blue, white or black, at most two of them, on grass, sand, wood or "
-                "in the sky. A reference (a drawing or a photo) lends its colours and texture to the target object; "
+                "in the sky. A reference (a drawing or a photo) lends its colours to the target object (not its design or texture); "
                 "the pack cannot draw a photo's subject, only these five kinds of object.", image_size=32, latent_ch=12, latent_hw=16,
     text_dim=64, text_layers=2, text_heads=4,
     vit_dim=64, vit_layers=3, vit_heads=4, patch=4, embed_dim=64,
