@@ -7,11 +7,36 @@ Resumable: finished stages are skipped, running ones resume from their last chec
   (unet_noground is the grounding-loss ablation: snapshot_step steps without the loss)
 """
 import argparse
+import signal
 import subprocess
 import sys
 import time
 
 from .common import REPO, get_cfg, log, workdir
+
+
+def run_stage(cmd):
+    """Runs one stage in a child process and returns its exit code. A SIGTERM or SIGHUP to the
+    pipeline stops the stage too (its last checkpoint stays) and exits 128 + the signal, so
+    `kill <pipeline pid>` stops the training instead of leaving the child running."""
+    child = subprocess.Popen(cmd, cwd=REPO)
+    stopped = []
+
+    def stop(signum, _frame):
+        # no wait here: the main thread's wait() holds the child's lock; it returns once the child ends
+        stopped.append(signum)
+        child.terminate()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        code = child.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if stopped:
+        sys.exit(128 + stopped[0])
+    return code
+
 
 DEFAULT = ["generate", "encoders", "unet", "adapter_realcustom", "adapter_ip", "judge", "unet_noground", "evaluate", "export"]
 
@@ -40,10 +65,10 @@ def main(argv=None):
         else:
             cmd = [sys.executable, "-m", "models.train", "--stage", st, *common,
                    *(a for b in args.budget for a in ("--budget", b))]
-        r = subprocess.run(cmd, cwd=REPO)
-        if r.returncode != 0:
-            log(wd, "pipeline", f"stage {st} failed ({r.returncode})")
-            sys.exit(r.returncode)
+        code = run_stage(cmd)
+        if code != 0:
+            log(wd, "pipeline", f"stage {st} failed ({code})")
+            sys.exit(code)
         log(wd, "pipeline", f"stage {st} ok in {time.time() - ts:.0f}s (total {time.time() - t0:.0f}s)")
 
 
