@@ -31,6 +31,7 @@ export function verdict(r: Row): string {
 export function targetRows(res: EvalResult): Row[] {
   const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
   const oracleLikeness = mean(res, 'oracle', 'likeness');
+  const maskCeiling = mean(res, 'realcustom', 'maskIoUCeiling');
   return [
     {
       target: 'judge on oracle renders: target class',
@@ -69,10 +70,7 @@ export function targetRows(res: EvalResult): Row[] {
       value: mean(res, 'realcustom', 'maskIoU'),
       bar: 0.6,
       better: 'higher',
-      note: (() => {
-        const c = mean(res, 'realcustom', 'maskIoUCeiling');
-        return c === null ? undefined : `the best mask of its size: ${f3(c)}`;
-      })(),
+      note: maskCeiling === null ? undefined : `the best mask of its size: ${f3(maskCeiling)}`,
     },
     {
       target: 'RealCustom: mask mass on other objects',
